@@ -1,0 +1,100 @@
+//! Messages in lobbies and direct chats.
+//!
+//! - `POST /api/v1/lobbies/{lobby_id}/messages`, `POST /api/v1/chats/{chat_id}/messages`,
+//!   `POST /api/v1/users/{user_id}/messages`: [`SendMessageRequest`] → `201` [`Message`]
+//! - `GET /api/v1/lobbies/{lobby_id}/messages`, `GET /api/v1/chats/{chat_id}/messages`
+//!   ([`HistoryQuery`]) → [`MessagePage`]
+//! - `GET /api/v1/lobbies/{lobby_id}/messages/{message_id}` → [`Message`]
+//! - `PATCH /api/v1/messages/{message_id}`: [`EditMessageRequest`] → [`Message`]
+//! - `DELETE /api/v1/messages/{message_id}` → `204`
+//!
+//! Every message carries `seq`: its number in the conversation, assigned when it is stored,
+//! starting at 1 and increasing by one with each message, without gaps. A deleted message
+//! keeps its `seq` but disappears from history, and its content is erased.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ConversationId, MessageId, UserId};
+use super::pagination::PageLimit;
+use super::time::Timestamp;
+use super::validate::{DisplayName, MessageContent, Username};
+
+/// Who wrote a message, as shown next to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct Author {
+    /// The author's id.
+    pub id: UserId,
+    /// The author's username.
+    pub username: Username,
+    /// The author's display name.
+    pub display_name: DisplayName,
+}
+
+/// A message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct Message {
+    /// The message's id.
+    pub id: MessageId,
+    /// The lobby or chat it belongs to.
+    pub conversation_id: ConversationId,
+    /// Its number in the conversation: 1, 2, 3, ... without gaps.
+    pub seq: u64,
+    /// The author; `null` when the author deleted their account.
+    pub author: Option<Author>,
+    /// The text.
+    pub content: MessageContent,
+    /// When it was sent.
+    pub created_at: Timestamp,
+    /// When it was last edited, `null` if never.
+    pub edited_at: Option<Timestamp>,
+}
+
+/// Sending a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageRequest {
+    /// The text: 1–4000 characters after trimming.
+    pub content: MessageContent,
+}
+
+/// `PATCH /api/v1/messages/{message_id}` (the author only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageRequest {
+    /// The new text.
+    pub content: MessageContent,
+}
+
+/// Query parameters of message history.
+///
+/// Without `after`, the page holds the newest messages (older than `before`, when given),
+/// newest first. With `after`, it holds the messages just after that one, oldest first.
+/// `before` and `after` together are refused.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Only messages older than this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<MessageId>,
+    /// Only messages newer than this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<MessageId>,
+    /// Page size, 1–100 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<PageLimit>,
+}
+
+/// A page of history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct MessagePage {
+    /// The messages: newest first, or oldest first when the request gave `after`.
+    pub items: Vec<Message>,
+    /// When more messages lie further in the same direction: the id to pass as `before`
+    /// (or as `after`, when walking forward) to get them. `null` at the end.
+    pub next_cursor: Option<MessageId>,
+}

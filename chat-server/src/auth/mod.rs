@@ -1,0 +1,5 @@
+//! Authentication: tokens, passwords and login throttling.
+
+pub mod password;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,194 @@
+//! Configuration: flags, `CHAT_*` environment variables and an optional `.env` file.
+//!
+//! Every setting has a default, so the server starts with no configuration at all: an
+//! SQLite database and a generated JWT secret in `./data`, listening on 127.0.0.1:8080.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A secret value; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself. Call only where it is used, never to log.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// Parses durations such as `90s`, `15m`, `24h`, `7d` or a plain number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 90s, 15m, 24h or 7d"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(format!("`{text}` has an unknown unit; use s, m, h or d")),
+    };
+    if secs == 0 {
+        return Err("the duration must be positive".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+fn parse_cost(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(cost) if (4..=31).contains(&cost) => Ok(cost),
+        _ => Err("the bcrypt cost must be a number from 4 to 31".into()),
+    }
+}
+
+/// The server's settings.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "chat-server", version, about = "The reference chat server")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CHAT_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "CHAT_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Directory for the database and the generated JWT secret; created if missing.
+    #[arg(long, env = "CHAT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL; `sqlite://<data-dir>/chat.db` when not set.
+    #[arg(long, env = "CHAT_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Secret for signing tokens (at least 32 bytes); generated and kept in the data
+    /// directory when not set.
+    #[arg(long, env = "CHAT_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// How long a token stays valid (e.g. 30m, 24h, 7d).
+    #[arg(long, env = "CHAT_TOKEN_TTL", default_value = "24h", value_parser = parse_duration)]
+    pub token_ttl: Duration,
+
+    /// bcrypt cost for password hashes (4–31).
+    #[arg(long, env = "CHAT_BCRYPT_COST", default_value_t = 12, value_parser = parse_cost)]
+    pub bcrypt_cost: u32,
+
+    /// Browser origins allowed to call the API (CORS) and open WebSockets, comma-separated.
+    #[arg(long, env = "CHAT_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// Log filter, e.g. `info` or `chat_server=debug,info`.
+    #[arg(long, env = "CHAT_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Config {
+    /// The defaults, with data kept in `data_dir`: what a start without configuration uses.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 8080,
+            data_dir: data_dir.into(),
+            database_url: None,
+            jwt_secret: None,
+            token_ttl: Duration::from_secs(24 * 3600),
+            bcrypt_cost: 12,
+            allowed_origins: Vec::new(),
+            log: "info".into(),
+        }
+    }
+
+    /// The SQLite file the server uses.
+    pub fn sqlite_path(&self) -> Result<PathBuf, String> {
+        match &self.database_url {
+            None => Ok(self.data_dir.join("chat.db")),
+            Some(url) => {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .ok_or_else(|| {
+                        format!(
+                            "unsupported database URL (expected sqlite://PATH): {}",
+                            redact_url(url)
+                        )
+                    })?;
+                let path = path.split('?').next().unwrap_or(path);
+                if path.is_empty() {
+                    return Err("the database URL names no file".into());
+                }
+                Ok(Path::new(path).to_path_buf())
+            }
+        }
+    }
+}
+
+/// A URL with any password replaced, for error messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_common_units() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let mut config = Config::with_data_dir("x");
+        config.jwt_secret = Some(Secret::new("hunter2hunter2"));
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn sqlite_urls_map_to_files() {
+        let mut config = Config::with_data_dir("d");
+        assert_eq!(config.sqlite_path(), Ok(PathBuf::from("d/chat.db")));
+        config.database_url = Some("sqlite:///tmp/x.db?mode=rwc".into());
+        assert_eq!(config.sqlite_path(), Ok(PathBuf::from("/tmp/x.db")));
+        config.database_url = Some("postgres://u:pw@h/db".into());
+        let err = config.sqlite_path().expect_err("not sqlite");
+        assert!(!err.contains("pw"), "{err}");
+    }
+}

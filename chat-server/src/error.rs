@@ -1,0 +1,182 @@
+//! The error of the API layer, shared by REST routes and (later) the WebSocket gateway.
+//!
+//! Every failure a client can see is an [`Error`]; [`Error::to_body`] turns it into chat-core's
+//! wire [`ErrorBody`] in one exhaustive match, and the HTTP status comes from the code
+//! ([`ErrorCode::http_status`]). Internal failures are logged here and reach the client only
+//! as a bare `internal` code: no SQL, no file names.
+
+use std::time::Duration;
+
+use chat_core::v1::{ErrorBody, ErrorCode, ValidationError};
+use salvo::http::header::{HeaderValue, RETRY_AFTER};
+use salvo::http::{ParseError, StatusCode};
+use salvo::oapi::{Components, EndpointOutRegister, Operation, ToSchema};
+use salvo::prelude::*;
+
+use crate::store::StoreError;
+
+/// A request that cannot be answered with success.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request could not be read.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A value in the request breaks a rule.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// A JSON body of the right syntax but the wrong shape (type, missing or unknown field).
+    #[error("invalid body: {message}")]
+    InvalidBody {
+        /// Where in the body, as a path like `items[2].name` (empty for the root).
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+    /// No valid credentials.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// Not allowed.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// No such object, or one the caller may not know about.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Clashes with the current state.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The body is too large.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The body is not JSON.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Too many requests.
+    #[error("rate limited")]
+    RateLimited {
+        /// When a retry may succeed.
+        retry_after: Duration,
+    },
+    /// The server failed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Internal(format!("blocking task failed: {e}"))
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::PayloadTooLarge => Self::PayloadTooLarge,
+            ParseError::InvalidContentType => Self::UnsupportedMediaType,
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl Error {
+    /// The wire body of this error.
+    pub fn to_body(&self) -> ErrorBody {
+        match self {
+            Self::BadRequest(message) => ErrorBody::new(ErrorCode::BadRequest, message.clone()),
+            Self::Validation(e) => ErrorBody::new(ErrorCode::ValidationFailed, e.to_string())
+                .with_details(serde_json::json!({ "field": e.field })),
+            Self::InvalidBody { path, message } => {
+                let body = ErrorBody::new(ErrorCode::ValidationFailed, message.clone());
+                if path.is_empty() || path == "." {
+                    body
+                } else {
+                    body.with_details(serde_json::json!({ "field": path }))
+                }
+            }
+            Self::Unauthorized(message) => ErrorBody::new(ErrorCode::Unauthorized, *message),
+            Self::Forbidden(message) => ErrorBody::new(ErrorCode::Forbidden, *message),
+            Self::NotFound(what) => {
+                ErrorBody::new(ErrorCode::NotFound, format!("{what} not found"))
+            }
+            Self::Conflict(message) => ErrorBody::new(ErrorCode::Conflict, *message),
+            Self::PayloadTooLarge => ErrorBody::new(
+                ErrorCode::PayloadTooLarge,
+                "the body is larger than the server accepts",
+            ),
+            Self::UnsupportedMediaType => ErrorBody::new(
+                ErrorCode::UnsupportedMediaType,
+                "the body must be JSON, sent with Content-Type: application/json",
+            ),
+            Self::RateLimited { retry_after } => {
+                ErrorBody::new(ErrorCode::RateLimited, "too many requests; try again later")
+                    .with_details(serde_json::json!({
+                        "retry_after_ms": u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX)
+                    }))
+            }
+            Self::Internal(_) => ErrorBody::new(ErrorCode::Internal, "the server failed"),
+        }
+    }
+}
+
+/// Writes `body` as the response, with the status of its code.
+pub fn render_error(res: &mut Response, body: &ErrorBody) {
+    let status = StatusCode::from_u16(body.error.code.http_status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    res.status_code(status);
+    res.render(Json(body));
+}
+
+#[async_trait]
+impl Writer for Error {
+    async fn write(self, _req: &mut Request, _depot: &mut Depot, res: &mut Response) {
+        match &self {
+            Self::Internal(cause) => tracing::error!(%cause, "request failed"),
+            Self::RateLimited { retry_after } => {
+                // Whole seconds, rounded up, so a client waiting that long is never early.
+                let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                res.headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            _ => {}
+        }
+        render_error(res, &self.to_body());
+    }
+}
+
+impl EndpointOutRegister for Error {
+    fn register(components: &mut Components, operation: &mut Operation) {
+        let schema = ErrorBody::to_schema(components);
+        for (status, description) in [
+            ("400", "The request could not be read (`bad_request`)."),
+            (
+                "401",
+                "Missing, invalid, expired or revoked token (`unauthorized`).",
+            ),
+            ("403", "Not allowed (`forbidden`)."),
+            (
+                "404",
+                "No such object, or one the caller may not see (`not_found`).",
+            ),
+            ("409", "Clashes with the current state (`conflict`)."),
+            ("413", "The body is over 64 KiB (`payload_too_large`)."),
+            ("415", "The body is not JSON (`unsupported_media_type`)."),
+            ("422", "A value breaks a rule (`validation_failed`)."),
+            (
+                "429",
+                "Too many requests (`rate_limited`); see `Retry-After`.",
+            ),
+            ("500", "The server failed (`internal`)."),
+        ] {
+            operation.responses.insert(
+                status,
+                salvo::oapi::Response::new(description)
+                    .add_content("application/json", schema.clone()),
+            );
+        }
+    }
+}

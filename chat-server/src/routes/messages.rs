@@ -1,0 +1,97 @@
+//! `POST|GET /api/v1/lobbies/{lobby_id}/messages`,
+//! `GET /api/v1/lobbies/{lobby_id}/messages/{message_id}`,
+//! `PATCH|DELETE /api/v1/messages/{message_id}`.
+
+use chat_core::v1::{
+    EditMessageRequest, HistoryQuery, LobbyId, Message, MessageId, MessagePage, SendMessageRequest,
+};
+use salvo::prelude::*;
+
+use super::{Created, NoContent};
+use crate::error::Error;
+use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::service::messages;
+
+/// The lobby message routes, mounted under `/lobbies/{lobby_id}`.
+pub(super) fn lobby_router() -> Router {
+    Router::with_path("messages")
+        .post(send_lobby_message)
+        .get(lobby_history)
+        .push(Router::with_path("{message_id}").get(get_lobby_message))
+}
+
+/// The routes of any message, lobby or direct.
+pub(super) fn router() -> Router {
+    Router::with_path("messages/{message_id}")
+        .patch(edit_message)
+        .delete(delete_message)
+}
+
+/// Post a message to a lobby (members).
+#[endpoint(tags("messages"))]
+async fn send_lobby_message(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+    body: ApiJson<SendMessageRequest>,
+) -> Result<Created<Message>, Error> {
+    messages::send(&state, caller, lobby_id.0.into(), body.0.content)
+        .await
+        .map(Created)
+}
+
+/// Read a lobby's history (members).
+///
+/// Newest first; with `after`, oldest first from just after that message. Deleted messages
+/// are left out. Keyset pagination: follow `next_cursor`.
+#[endpoint(tags("messages"))]
+async fn lobby_history(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+    query: ApiQuery<HistoryQuery>,
+) -> Result<Json<MessagePage>, Error> {
+    messages::history(&state, caller, lobby_id.0.into(), query.0)
+        .await
+        .map(Json)
+}
+
+/// Get one message of a lobby (members).
+#[endpoint(tags("messages"))]
+async fn get_lobby_message(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+    message_id: PathId<MessageId>,
+) -> Result<Json<Message>, Error> {
+    messages::get_in_lobby(&state, caller, lobby_id.0, message_id.0)
+        .await
+        .map(Json)
+}
+
+/// Edit a message (its author).
+#[endpoint(tags("messages"))]
+async fn edit_message(
+    state: State,
+    caller: Caller,
+    message_id: PathId<MessageId>,
+    body: ApiJson<EditMessageRequest>,
+) -> Result<Json<Message>, Error> {
+    messages::edit(&state, caller, message_id.0, body.0.content)
+        .await
+        .map(Json)
+}
+
+/// Delete a message for everyone (its author, or an admin of its lobby).
+///
+/// The message disappears from history and its text is erased.
+#[endpoint(tags("messages"))]
+async fn delete_message(
+    state: State,
+    caller: Caller,
+    message_id: PathId<MessageId>,
+) -> Result<NoContent, Error> {
+    messages::delete(&state, caller, message_id.0)
+        .await
+        .map(|()| NoContent)
+}

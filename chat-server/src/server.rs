@@ -1,0 +1,200 @@
+//! Start-up and shutdown: the server as a library function.
+//!
+//! [`Server::build`] prepares everything that can fail (data directory, secret, database,
+//! migrations, listener) so that a misconfiguration is reported before the first request;
+//! [`Server::run`] serves until the shutdown future completes, then drains requests in flight.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use salvo::conn::tcp::TcpAcceptor;
+
+use crate::auth::password::Hasher;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::TokenKeys;
+use crate::config::{Config, Secret};
+use crate::state::{AppState, SharedState};
+use crate::store::{Store, StoreError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A setting is unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A file or socket operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Start-up work failed.
+    #[error("{0}")]
+    Internal(String),
+}
+
+fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StartupError {
+    let context = context.into();
+    move |source| StartupError::Io { context, source }
+}
+
+/// A server that is ready to accept connections.
+pub struct Server {
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+    state: SharedState,
+    config: Config,
+}
+
+impl Server {
+    /// Binds the configured address and prepares the server.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let addr = SocketAddr::new(config.host, config.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(io_error(format!("cannot listen on {addr}")))?;
+        Self::with_listener(listener, config).await
+    }
+
+    /// Prepares the server on an already bound listener (tests bind port 0).
+    pub async fn with_listener(
+        listener: tokio::net::TcpListener,
+        config: Config,
+    ) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(io_error(format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )))?;
+        let secret = match &config.jwt_secret {
+            Some(secret) if secret.expose().len() >= 32 => secret.clone(),
+            Some(_) => {
+                return Err(StartupError::Config(
+                    "CHAT_JWT_SECRET must be at least 32 bytes".into(),
+                ));
+            }
+            None => load_or_create_secret(&config.data_dir)?,
+        };
+        let path = config.sqlite_path().map_err(StartupError::Config)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(io_error(format!("cannot create {}", parent.display())))?;
+        }
+        let store = Store::open(&path).await?;
+        tracing::info!(database = %path.display(), "database ready");
+        let hasher = Hasher::new(config.bcrypt_cost)
+            .await
+            .map_err(|e| StartupError::Internal(e.to_string()))?;
+        let state = Arc::new(AppState {
+            store,
+            tokens: TokenKeys::new(&secret, config.token_ttl),
+            hasher,
+            throttle: LoginThrottle::default(),
+        });
+        let local_addr = listener
+            .local_addr()
+            .map_err(io_error("cannot read the listening address"))?;
+        let acceptor = TcpAcceptor::try_from(listener).map_err(io_error("cannot accept"))?;
+        Ok(Self {
+            acceptor,
+            local_addr,
+            state,
+            config,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (up to 10 s).
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let Self {
+            acceptor,
+            local_addr,
+            state,
+            config,
+        } = self;
+        let service = crate::routes::service(state.clone(), &config);
+        let server = salvo::Server::new(acceptor);
+        let handle = server.handle();
+        let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            let _ = stop_tx.send(true);
+            handle.stop_graceful(Some(Duration::from_secs(10)));
+        });
+        let janitor_state = state.clone();
+        let janitor = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        if let Err(e) = janitor_state.store.purge_expired_sessions().await {
+                            tracing::warn!(error = %e, "could not purge expired sessions");
+                        }
+                    }
+                    _ = stop_rx.changed() => break,
+                }
+            }
+        });
+        tracing::info!(address = %local_addr, "listening");
+        let served = server
+            .try_serve(service)
+            .await
+            .map_err(io_error("server failed"));
+        janitor.abort();
+        state.store.close().await;
+        served
+    }
+}
+
+/// Reads the JWT secret kept in the data directory, generating it on first start.
+fn load_or_create_secret(data_dir: &Path) -> Result<Secret, StartupError> {
+    let path: PathBuf = data_dir.join("jwt_secret");
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim().len() >= 32 => return Ok(Secret::new(text.trim())),
+        Ok(_) => {
+            return Err(StartupError::Config(format!(
+                "{} holds fewer than 32 bytes; delete it to generate a new secret",
+                path.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(format!("cannot read {}", path.display()))(e)),
+    }
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private_file(&path, &secret)
+        .map_err(io_error(format!("cannot write {}", path.display())))?;
+    tracing::info!(path = %path.display(), "generated a new 256-bit JWT secret (set CHAT_JWT_SECRET to use your own)");
+    Ok(Secret::new(secret))
+}
+
+/// Creates `path` readable and writable by its owner only.
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}

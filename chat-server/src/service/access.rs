@@ -1,0 +1,124 @@
+//! Authorization: who may see and do what in a conversation.
+//!
+//! - A private lobby does not exist for non-members: `404`, never `403`.
+//! - A public lobby is visible to everyone signed in; reading or posting needs membership
+//!   (`403` otherwise); administering needs the admin role (`403`).
+//! - A chat exists only for its two users, and not for one who deleted it (`404`).
+
+use chat_core::v1::{ChatId, ConversationId, LobbyId, Role, UserId, Visibility};
+
+use crate::error::Error;
+use crate::state::AppState;
+use crate::store::conversations::{ConversationKind, MemberState};
+
+/// A lobby the caller may see.
+#[derive(Debug, Clone, Copy)]
+pub struct VisibleLobby {
+    /// Public or private.
+    pub visibility: Visibility,
+    /// The caller's role, if a member.
+    pub role: Option<Role>,
+}
+
+/// The caller's standing in a conversation they belong to.
+#[derive(Debug, Clone, Copy)]
+pub struct Membership {
+    /// Lobby or chat.
+    pub kind: ConversationKind,
+    /// The caller's membership row.
+    pub member: MemberState,
+}
+
+impl Membership {
+    /// Messages up to this seq are not shown to the caller (deleted chat history).
+    pub fn floor_seq(&self) -> u64 {
+        match self.kind {
+            ConversationKind::Chat => self.member.cleared_seq,
+            ConversationKind::Lobby(_) => 0,
+        }
+    }
+
+    /// Whether the caller administers this conversation.
+    pub fn is_admin(&self) -> bool {
+        matches!(self.kind, ConversationKind::Lobby(_)) && self.member.role == Role::Admin
+    }
+}
+
+/// The lobby, if the caller may know it exists.
+pub async fn visible_lobby(
+    state: &AppState,
+    user: UserId,
+    lobby: LobbyId,
+) -> Result<VisibleLobby, Error> {
+    let access = state.store.conversation_access(lobby.into(), user).await?;
+    match access {
+        Some(a) => match a.kind {
+            ConversationKind::Lobby(Visibility::Private) if a.member.is_none() => {
+                Err(Error::NotFound("lobby"))
+            }
+            ConversationKind::Lobby(visibility) => Ok(VisibleLobby {
+                visibility,
+                role: a.member.map(|m| m.role),
+            }),
+            ConversationKind::Chat => Err(Error::NotFound("lobby")),
+        },
+        None => Err(Error::NotFound("lobby")),
+    }
+}
+
+/// The caller's role in a lobby they belong to.
+pub async fn lobby_member(state: &AppState, user: UserId, lobby: LobbyId) -> Result<Role, Error> {
+    visible_lobby(state, user, lobby)
+        .await?
+        .role
+        .ok_or(Error::Forbidden(
+            "only members of the lobby can do this; join it first",
+        ))
+}
+
+/// Succeeds when the caller is an admin of the lobby.
+pub async fn lobby_admin(state: &AppState, user: UserId, lobby: LobbyId) -> Result<(), Error> {
+    match lobby_member(state, user, lobby).await? {
+        Role::Admin => Ok(()),
+        Role::Member => Err(Error::Forbidden("only lobby admins can do this")),
+    }
+}
+
+/// The caller's membership of a chat they have not deleted.
+pub async fn chat_member(
+    state: &AppState,
+    user: UserId,
+    chat: ChatId,
+) -> Result<Membership, Error> {
+    match state.store.conversation_access(chat.into(), user).await? {
+        Some(a) if a.kind == ConversationKind::Chat => match a.member {
+            Some(member) if !member.hidden => Ok(Membership {
+                kind: a.kind,
+                member,
+            }),
+            _ => Err(Error::NotFound("chat")),
+        },
+        _ => Err(Error::NotFound("chat")),
+    }
+}
+
+/// The caller's membership of any conversation, with the lobby and chat rules above.
+pub async fn conversation_member(
+    state: &AppState,
+    user: UserId,
+    conversation: ConversationId,
+) -> Result<Membership, Error> {
+    let access = state.store.conversation_access(conversation, user).await?;
+    match access {
+        Some(a) => match (a.kind, a.member) {
+            (ConversationKind::Lobby(Visibility::Private), None) => Err(Error::NotFound("lobby")),
+            (ConversationKind::Lobby(_), None) => Err(Error::Forbidden(
+                "only members of the lobby can do this; join it first",
+            )),
+            (ConversationKind::Chat, Some(m)) if m.hidden => Err(Error::NotFound("chat")),
+            (ConversationKind::Chat, None) => Err(Error::NotFound("chat")),
+            (kind, Some(member)) => Ok(Membership { kind, member }),
+        },
+        None => Err(Error::NotFound("conversation")),
+    }
+}

@@ -1,0 +1,168 @@
+//! Registration, login, logout and the caller's own account.
+
+use chat_core::v1::{
+    Account, AuthResponse, DisplayName, LoginRequest, RegisterRequest, UpdateAccountRequest,
+    Username,
+};
+
+use crate::error::Error;
+use crate::extract::Caller;
+use crate::state::AppState;
+use crate::store::users::{AccountChanges, CreateUserError};
+
+async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
+    let issued = state
+        .tokens
+        .issue(user.id)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    state
+        .store
+        .create_session(issued.jti, user.id, issued.expires_at.unix_millis())
+        .await?;
+    Ok(AuthResponse {
+        user,
+        token: issued.token,
+        expires_at: issued.expires_at,
+    })
+}
+
+/// Creates an account and signs it in.
+pub async fn register(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+    let hash = state.hasher.hash(&request.password).await?;
+    let display_name = match request.display_name {
+        Some(name) => name,
+        None => DisplayName::parse(request.username.as_str())?,
+    };
+    let account = state
+        .store
+        .create_user(
+            &request.username,
+            &hash,
+            request.email.as_ref(),
+            &display_name,
+        )
+        .await
+        .map_err(|e| match e {
+            CreateUserError::UsernameTaken => Error::Conflict("that username is taken"),
+            CreateUserError::Store(e) => e.into(),
+        })?;
+    tracing::info!(user = %account.id, "registered");
+    issue(state, account).await
+}
+
+/// Checks credentials (throttled per username and address) and issues a token.
+///
+/// An unknown username, a username that could never exist and a wrong password all get the
+/// same answer after the same amount of bcrypt work.
+pub async fn login(
+    state: &AppState,
+    request: LoginRequest,
+    ip: &str,
+) -> Result<AuthResponse, Error> {
+    const REFUSED: Error = Error::Unauthorized("wrong username or password");
+    // Throttle by the normalised name (bounded, so junk input cannot bloat the table).
+    let key: String = request
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(64)
+        .collect();
+    state.throttle.check(&state.store, &key, ip).await?;
+    let credentials = match Username::parse(request.username.trim()) {
+        Ok(username) => state.store.credentials_by_username(&username).await?,
+        Err(_) => None,
+    };
+    let ok = state
+        .hasher
+        .verify(
+            &request.password,
+            credentials.as_ref().map(|c| c.password_hash.as_str()),
+        )
+        .await?;
+    let Some(credentials) = credentials.filter(|_| ok) else {
+        state
+            .throttle
+            .record_failure(&state.store, &key, ip)
+            .await?;
+        return Err(REFUSED);
+    };
+    state.store.clear_login_failures(&key, ip).await?;
+    let account = state.store.account(credentials.id).await?.ok_or(REFUSED)?;
+    issue(state, account).await
+}
+
+/// Revokes the caller's token.
+pub async fn logout(state: &AppState, caller: Caller) -> Result<(), Error> {
+    state.store.revoke_session(caller.session).await?;
+    Ok(())
+}
+
+/// The caller's account.
+pub async fn me(state: &AppState, caller: Caller) -> Result<Account, Error> {
+    state
+        .store
+        .account(caller.user_id)
+        .await?
+        .ok_or(Error::Unauthorized("the account no longer exists"))
+}
+
+/// Updates the caller's account. A password change needs the current password and revokes
+/// every other token of the caller.
+pub async fn update_me(
+    state: &AppState,
+    caller: Caller,
+    request: UpdateAccountRequest,
+) -> Result<Account, Error> {
+    let password_hash = match &request.password {
+        Some(new) => {
+            let current = request
+                .current_password
+                .as_deref()
+                .ok_or(Error::Validation(chat_core::v1::ValidationError {
+                    field: "current_password",
+                    kind: chat_core::v1::ValidationErrorKind::Malformed(
+                        "is required to change the password",
+                    ),
+                }))?;
+            let stored = state.store.password_hash(caller.user_id).await?;
+            if !state.hasher.verify(current, stored.as_deref()).await? {
+                return Err(Error::Forbidden("the current password is wrong"));
+            }
+            Some(state.hasher.hash(new).await?)
+        }
+        None => None,
+    };
+    let changed_password = password_hash.is_some();
+    let account = state
+        .store
+        .update_account(
+            caller.user_id,
+            AccountChanges {
+                display_name: request.display_name,
+                description: request.description,
+                email: request.email,
+                password_hash,
+            },
+        )
+        .await?
+        .ok_or(Error::Unauthorized("the account no longer exists"))?;
+    if changed_password {
+        let revoked = state
+            .store
+            .revoke_other_sessions(caller.user_id, caller.session)
+            .await?;
+        tracing::info!(user = %caller.user_id, revoked = revoked.len(), "password changed");
+    }
+    Ok(account)
+}
+
+/// Deletes the caller's account (see [`crate::store::Store::delete_user`] for what happens
+/// to their messages).
+pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
+    if !state.store.delete_user(caller.user_id).await? {
+        return Err(Error::Unauthorized("the account no longer exists"));
+    }
+    tracing::info!(user = %caller.user_id, "account deleted");
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Direct chats.
+
+use chat_core::v1::{
+    Chat, ChatId, ChatList, Message, MessageContent, UserId, ValidationError, ValidationErrorKind,
+};
+
+use super::access;
+use crate::error::Error;
+use crate::extract::Caller;
+use crate::state::AppState;
+
+/// Opens the chat with `partner` (or finds it). Returns the chat and whether it is new.
+pub async fn open(
+    state: &AppState,
+    caller: Caller,
+    partner: UserId,
+) -> Result<(Chat, bool), Error> {
+    if partner == caller.user_id {
+        return Err(Error::Validation(ValidationError {
+            field: "user_id",
+            kind: ValidationErrorKind::Malformed("cannot open a chat with yourself"),
+        }));
+    }
+    if state.store.user(partner).await?.is_none() {
+        return Err(Error::NotFound("user"));
+    }
+    let (id, created) = state.store.open_chat(caller.user_id, partner).await?;
+    let chat = state
+        .store
+        .chat(id, caller.user_id)
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
+    Ok((chat, created))
+}
+
+/// The caller's chats.
+pub async fn mine(state: &AppState, caller: Caller) -> Result<ChatList, Error> {
+    Ok(ChatList {
+        items: state.store.my_chats(caller.user_id).await?,
+    })
+}
+
+/// One chat of the caller.
+pub async fn get(state: &AppState, caller: Caller, id: ChatId) -> Result<Chat, Error> {
+    access::chat_member(state, caller.user_id, id).await?;
+    state
+        .store
+        .chat(id, caller.user_id)
+        .await?
+        .ok_or(Error::NotFound("chat"))
+}
+
+/// Deletes a chat for the caller only.
+pub async fn hide(state: &AppState, caller: Caller, id: ChatId) -> Result<(), Error> {
+    access::chat_member(state, caller.user_id, id).await?;
+    state.store.hide_chat(id, caller.user_id).await?;
+    Ok(())
+}
+
+/// Sends a direct message to a user, opening the chat on the first message.
+pub async fn send_to_user(
+    state: &AppState,
+    caller: Caller,
+    partner: UserId,
+    content: MessageContent,
+) -> Result<Message, Error> {
+    let (chat, _) = open(state, caller, partner).await?;
+    super::messages::send(state, caller, chat.id.into(), content).await
+}

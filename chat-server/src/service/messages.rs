@@ -1,0 +1,140 @@
+//! Posting, reading, editing and deleting messages in any conversation.
+
+use chat_core::v1::{
+    ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage,
+    ValidationError, ValidationErrorKind,
+};
+
+use super::access;
+use crate::error::Error;
+use crate::extract::Caller;
+use crate::state::AppState;
+use crate::store::messages::Anchor;
+
+/// Posts a message to a conversation the caller belongs to.
+pub async fn send(
+    state: &AppState,
+    caller: Caller,
+    conversation: ConversationId,
+    content: MessageContent,
+) -> Result<Message, Error> {
+    access::conversation_member(state, caller.user_id, conversation).await?;
+    Ok(state
+        .store
+        .insert_message(conversation, caller.user_id, &content)
+        .await?)
+}
+
+fn bad_cursor(field: &'static str) -> Error {
+    Error::Validation(ValidationError {
+        field,
+        kind: ValidationErrorKind::Malformed("names no message of this conversation"),
+    })
+}
+
+/// A page of history (see [`HistoryQuery`] for the directions).
+pub async fn history(
+    state: &AppState,
+    caller: Caller,
+    conversation: ConversationId,
+    query: HistoryQuery,
+) -> Result<MessagePage, Error> {
+    let membership = access::conversation_member(state, caller.user_id, conversation).await?;
+    let cursor_seq = |id: MessageId, field: &'static str| async move {
+        match state.store.message_meta(id).await? {
+            Some(meta) if meta.conversation_id == conversation => Ok(meta.seq),
+            _ => Err(bad_cursor(field)),
+        }
+    };
+    let anchor = match (query.before, query.after) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Validation(ValidationError {
+                field: "after",
+                kind: ValidationErrorKind::Malformed("cannot be combined with `before`"),
+            }));
+        }
+        (Some(before), None) => Anchor::Before(cursor_seq(before, "before").await?),
+        (None, Some(after)) => Anchor::After(cursor_seq(after, "after").await?),
+        (None, None) => Anchor::Latest,
+    };
+    let (items, more) = state
+        .store
+        .history(
+            conversation,
+            anchor,
+            membership.floor_seq(),
+            query.limit.unwrap_or_default(),
+        )
+        .await?;
+    let next_cursor = if more {
+        items.last().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok(MessagePage { items, next_cursor })
+}
+
+/// One message of a lobby.
+pub async fn get_in_lobby(
+    state: &AppState,
+    caller: Caller,
+    lobby: LobbyId,
+    id: MessageId,
+) -> Result<Message, Error> {
+    access::lobby_member(state, caller.user_id, lobby).await?;
+    match state.store.message(id).await? {
+        Some(message) if message.conversation_id == ConversationId::from(lobby) => Ok(message),
+        _ => Err(Error::NotFound("message")),
+    }
+}
+
+/// Loads a message the caller can see, with their membership of its conversation.
+async fn visible(
+    state: &AppState,
+    caller: Caller,
+    id: MessageId,
+) -> Result<(crate::store::messages::MessageMeta, access::Membership), Error> {
+    let meta = state
+        .store
+        .message_meta(id)
+        .await?
+        .ok_or(Error::NotFound("message"))?;
+    let membership =
+        access::conversation_member(state, caller.user_id, meta.conversation_id).await?;
+    if meta.deleted || meta.seq <= membership.floor_seq() {
+        return Err(Error::NotFound("message"));
+    }
+    Ok((meta, membership))
+}
+
+/// Edits a message (its author only).
+pub async fn edit(
+    state: &AppState,
+    caller: Caller,
+    id: MessageId,
+    content: MessageContent,
+) -> Result<Message, Error> {
+    let (meta, _) = visible(state, caller, id).await?;
+    if meta.author_id != Some(caller.user_id) {
+        return Err(Error::Forbidden("only the author can edit a message"));
+    }
+    state
+        .store
+        .edit_message(id, &content)
+        .await?
+        .ok_or(Error::NotFound("message"))
+}
+
+/// Deletes a message for everyone (its author, or an admin of its lobby).
+pub async fn delete(state: &AppState, caller: Caller, id: MessageId) -> Result<(), Error> {
+    let (meta, membership) = visible(state, caller, id).await?;
+    if meta.author_id != Some(caller.user_id) && !membership.is_admin() {
+        return Err(Error::Forbidden(
+            "only the author or a lobby admin can delete a message",
+        ));
+    }
+    if !state.store.delete_message(id).await? {
+        return Err(Error::NotFound("message"));
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! The state every request handler shares, passed explicitly through salvo's `Depot`.
+
+use std::sync::Arc;
+
+use crate::auth::password::Hasher;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::TokenKeys;
+use crate::store::Store;
+
+/// Shared state of one server.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token signing and checking.
+    pub tokens: TokenKeys,
+    /// Password hashing.
+    pub hasher: Hasher,
+    /// Login throttling limits.
+    pub throttle: LoginThrottle,
+}
+
+/// The state as handlers hold it.
+pub type SharedState = Arc<AppState>;

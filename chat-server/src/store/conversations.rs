@@ -1,0 +1,121 @@
+//! What every access check needs to know about a conversation and the caller's place in it.
+
+use chat_core::v1::{ConversationId, Role, UserId, Visibility};
+
+use super::{Store, StoreError, count};
+
+/// Whether a conversation is a lobby or a chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationKind {
+    /// A lobby with its visibility.
+    Lobby(Visibility),
+    /// A direct chat.
+    Chat,
+}
+
+/// The caller's membership row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberState {
+    /// Admin or member (always member in chats).
+    pub role: Role,
+    /// Chats: deleted for this member until the next message.
+    pub hidden: bool,
+    /// Chats: history up to this seq was deleted for this member.
+    pub cleared_seq: u64,
+}
+
+/// A conversation as seen by one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConversationAccess {
+    /// Lobby or chat.
+    pub kind: ConversationKind,
+    /// The user's membership, if any.
+    pub member: Option<MemberState>,
+}
+
+pub(crate) fn parse_role(text: &str) -> Result<Role, StoreError> {
+    match text {
+        "admin" => Ok(Role::Admin),
+        "member" => Ok(Role::Member),
+        other => Err(StoreError::Corrupt(format!("bad role {other:?}"))),
+    }
+}
+
+pub(crate) fn parse_visibility(text: &str) -> Result<Visibility, StoreError> {
+    match text {
+        "public" => Ok(Visibility::Public),
+        "private" => Ok(Visibility::Private),
+        other => Err(StoreError::Corrupt(format!("bad visibility {other:?}"))),
+    }
+}
+
+impl Store {
+    /// The conversation `id` as seen by `user`, or `None` when it does not exist.
+    pub async fn conversation_access(
+        &self,
+        id: ConversationId,
+        user: UserId,
+    ) -> Result<Option<ConversationAccess>, StoreError> {
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT c.kind, l.visibility, m.role, m.hidden, m.cleared_seq
+             FROM conversations c
+             LEFT JOIN lobbies l ON l.id = c.id
+             LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = ?
+             WHERE c.id = ?",
+        )
+        .bind(user.to_string())
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((kind, visibility, role, hidden, cleared_seq)) = row else {
+            return Ok(None);
+        };
+        let kind = match (kind.as_str(), visibility) {
+            ("lobby", Some(v)) => ConversationKind::Lobby(parse_visibility(&v)?),
+            ("chat", _) => ConversationKind::Chat,
+            (other, _) => {
+                return Err(StoreError::Corrupt(format!(
+                    "bad conversation kind {other:?}"
+                )));
+            }
+        };
+        let member = match role {
+            Some(role) => Some(MemberState {
+                role: parse_role(&role)?,
+                hidden: hidden.unwrap_or(false),
+                cleared_seq: count(cleared_seq.unwrap_or(0)),
+            }),
+            None => None,
+        };
+        Ok(Some(ConversationAccess { kind, member }))
+    }
+
+    /// Moves `user`'s read cursor forward to `seq` (never backwards, never past the end).
+    pub async fn mark_read(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        seq: u64,
+    ) -> Result<u64, StoreError> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let read: Option<i64> = sqlx::query_scalar(
+            "UPDATE members SET read_seq = MAX(read_seq,
+                MIN(?, (SELECT last_seq FROM conversations WHERE id = members.conversation_id)))
+             WHERE conversation_id = ? AND user_id = ?
+             RETURNING read_seq",
+        )
+        .bind(seq)
+        .bind(conversation.to_string())
+        .bind(user.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(count(read.unwrap_or(0)))
+    }
+}

@@ -1,0 +1,229 @@
+//! Membership: the `members` table, shared by lobbies and chats.
+
+use chat_core::v1::{ConversationId, Cursor, Member, MemberPage, PageLimit, Role, UserId};
+use sqlx::{Sqlite, Transaction};
+
+use super::conversations::parse_role;
+use super::users::UserRow;
+use super::{Store, StoreError, now_millis, parse_id, timestamp};
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    role: String,
+    joined_at: i64,
+}
+
+impl MemberRow {
+    fn into_member(self) -> Result<Member, StoreError> {
+        Ok(Member {
+            user: self.user.into_user()?,
+            role: parse_role(&self.role)?,
+            joined_at: timestamp(self.joined_at)?,
+        })
+    }
+}
+
+const MEMBER_SELECT: &str = "
+    SELECT u.id, u.username, u.display_name, u.description, u.created_at, m.role, m.joined_at
+    FROM members m JOIN users u ON u.id = m.user_id";
+
+/// What removing a member did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The user was not a member.
+    NotMember,
+    /// The member is gone; the lobby lives on.
+    Removed {
+        /// Who became admin because the last admin left.
+        promoted: Option<UserId>,
+    },
+    /// The last member left, so the lobby was deleted.
+    LobbyDeleted,
+}
+
+/// What changing a role did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChange {
+    /// The user is not a member.
+    NotMember,
+    /// Refused: the lobby would have no admin left.
+    LastAdmin,
+    /// Done.
+    Changed,
+}
+
+/// Removes `user` from the lobby `conversation` inside `tx`, promoting the longest-standing
+/// member when the last admin leaves and deleting the lobby when nobody is left.
+pub(crate) async fn remove_in_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    conversation: &str,
+    user: &str,
+) -> Result<Removal, StoreError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "DELETE FROM members WHERE conversation_id = ? AND user_id = ? RETURNING role",
+    )
+    .bind(conversation)
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(role) = role else {
+        return Ok(Removal::NotMember);
+    };
+    let remaining: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE conversation_id = ?")
+            .bind(conversation)
+            .fetch_one(&mut **tx)
+            .await?;
+    if remaining == 0 {
+        sqlx::query("DELETE FROM conversations WHERE id = ?")
+            .bind(conversation)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(Removal::LobbyDeleted);
+    }
+    let mut promoted = None;
+    if parse_role(&role)? == Role::Admin {
+        let admins: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM members WHERE conversation_id = ? AND role = 'admin'",
+        )
+        .bind(conversation)
+        .fetch_one(&mut **tx)
+        .await?;
+        if admins == 0 {
+            let heir: String = sqlx::query_scalar(
+                "UPDATE members SET role = 'admin'
+                 WHERE conversation_id = ?1 AND user_id = (
+                    SELECT user_id FROM members WHERE conversation_id = ?1
+                    ORDER BY joined_at, user_id LIMIT 1)
+                 RETURNING user_id",
+            )
+            .bind(conversation)
+            .fetch_one(&mut **tx)
+            .await?;
+            promoted = Some(parse_id(&heir)?);
+        }
+    }
+    Ok(Removal::Removed { promoted })
+}
+
+impl Store {
+    /// Adds `user` to a conversation; `false` when they were already in it. The new member's
+    /// read cursor starts at the newest message: history from before is not "unread".
+    pub async fn add_member(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        role: Role,
+    ) -> Result<bool, StoreError> {
+        let added = sqlx::query(
+            "INSERT INTO members (conversation_id, user_id, role, joined_at, read_seq)
+             SELECT id, ?, ?, ?, last_seq FROM conversations WHERE id = ?
+             ON CONFLICT (conversation_id, user_id) DO NOTHING",
+        )
+        .bind(user.to_string())
+        .bind(role.as_str())
+        .bind(now_millis())
+        .bind(conversation.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(added > 0)
+    }
+
+    /// One member of a conversation.
+    pub async fn member(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<Option<Member>, StoreError> {
+        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = ? AND m.user_id = ?");
+        sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
+            .bind(conversation.to_string())
+            .bind(user.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .map(MemberRow::into_member)
+            .transpose()
+    }
+
+    /// A page of members ordered by username.
+    pub async fn members(
+        &self,
+        conversation: ConversationId,
+        after: Option<&Cursor>,
+        limit: PageLimit,
+    ) -> Result<MemberPage, StoreError> {
+        let sql = format!(
+            "{MEMBER_SELECT} WHERE m.conversation_id = ? AND u.username > ? ORDER BY u.username LIMIT ?"
+        );
+        let rows = sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
+            .bind(conversation.to_string())
+            .bind(after.map(Cursor::as_str).unwrap_or(""))
+            .bind(i64::from(limit.get()) + 1)
+            .fetch_all(self.pool())
+            .await?;
+        let (rows, more) = super::split_page(rows, limit);
+        let items = rows
+            .into_iter()
+            .map(MemberRow::into_member)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = match (more, items.last()) {
+            (true, Some(last)) => Cursor::new(last.user.username.as_str()).ok(),
+            _ => None,
+        };
+        Ok(MemberPage { items, next_cursor })
+    }
+
+    /// Promotes or demotes a member, keeping at least one admin.
+    pub async fn set_role(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        role: Role,
+    ) -> Result<RoleChange, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM members WHERE conversation_id = ? AND user_id = ?",
+        )
+        .bind(conversation.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(current) = current else {
+            return Ok(RoleChange::NotMember);
+        };
+        if parse_role(&current)? == Role::Admin && role == Role::Member {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM members WHERE conversation_id = ? AND role = 'admin'",
+            )
+            .bind(conversation.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+            if admins <= 1 {
+                return Ok(RoleChange::LastAdmin);
+            }
+        }
+        sqlx::query("UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?")
+            .bind(role.as_str())
+            .bind(conversation.to_string())
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(RoleChange::Changed)
+    }
+
+    /// Removes a member from a lobby (leaving, or removal by an admin).
+    pub async fn remove_member(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<Removal, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let removal = remove_in_tx(&mut tx, &conversation.to_string(), &user.to_string()).await?;
+        tx.commit().await?;
+        Ok(removal)
+    }
+}

@@ -1,0 +1,235 @@
+//! Messages of lobbies and chats: the `messages` table and each conversation's `seq`.
+
+use chat_core::v1::{
+    Author, ConversationId, Message, MessageContent, MessageId, PageLimit, UserId,
+};
+
+use super::{Store, StoreError, count, new_id, now_millis, parse_id, parse_text, timestamp};
+
+const MESSAGE_SELECT: &str = "
+    SELECT m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at,
+        u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name
+    FROM messages m LEFT JOIN users u ON u.id = m.author_id";
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    conversation_id: String,
+    seq: i64,
+    content: String,
+    created_at: i64,
+    edited_at: Option<i64>,
+    author_id: Option<String>,
+    author_username: Option<String>,
+    author_display_name: Option<String>,
+}
+
+impl MessageRow {
+    fn into_message(self) -> Result<Message, StoreError> {
+        let author = match (
+            self.author_id,
+            self.author_username,
+            self.author_display_name,
+        ) {
+            (Some(id), Some(username), Some(display_name)) => Some(Author {
+                id: parse_id(&id)?,
+                username: parse_text(username)?,
+                display_name: parse_text(display_name)?,
+            }),
+            _ => None,
+        };
+        Ok(Message {
+            id: parse_id(&self.id)?,
+            conversation_id: parse_id(&self.conversation_id)?,
+            seq: count(self.seq),
+            author,
+            content: parse_text(self.content)?,
+            created_at: timestamp(self.created_at)?,
+            edited_at: self.edited_at.map(timestamp).transpose()?,
+        })
+    }
+}
+
+/// What access checks need to know about a message, deleted or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageMeta {
+    /// Where it was posted.
+    pub conversation_id: ConversationId,
+    /// Who wrote it; `None` once that account is deleted.
+    pub author_id: Option<UserId>,
+    /// Its number in the conversation.
+    pub seq: u64,
+    /// Whether it was deleted.
+    pub deleted: bool,
+}
+
+/// Where a page of history starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The newest messages, newest first.
+    Latest,
+    /// Messages older than this seq, newest first.
+    Before(u64),
+    /// Messages newer than this seq, oldest first.
+    After(u64),
+}
+
+fn seq_param(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+impl Store {
+    /// Stores a message under the conversation's next `seq`.
+    ///
+    /// The counter update and the insert commit together, and SQLite has a single writer,
+    /// so seqs are gap-free and unique. Posting also marks the conversation read up to the
+    /// new message for its author and brings a chat back for members who had deleted it.
+    pub async fn insert_message(
+        &self,
+        conversation: ConversationId,
+        author: UserId,
+        content: &MessageContent,
+    ) -> Result<Message, StoreError> {
+        let id = new_id().to_string();
+        let conversation = conversation.to_string();
+        let author = author.to_string();
+        let now = now_millis();
+        let mut tx = self.begin_write().await?;
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        )
+        .bind(&conversation)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&conversation)
+        .bind(seq)
+        .bind(&author)
+        .bind(content.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE members SET
+                read_seq = CASE WHEN user_id = ?2 THEN ?3 ELSE read_seq END,
+                hidden = 0
+             WHERE conversation_id = ?1 AND (user_id = ?2 OR hidden = 1)",
+        )
+        .bind(&conversation)
+        .bind(&author)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?");
+        let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row.into_message()
+    }
+
+    /// The facts about a message needed to authorize an action on it.
+    pub async fn message_meta(&self, id: MessageId) -> Result<Option<MessageMeta>, StoreError> {
+        let row: Option<(String, Option<String>, i64, bool)> = sqlx::query_as(
+            "SELECT conversation_id, author_id, seq, deleted_at IS NOT NULL FROM messages WHERE id = ?",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|(conversation, author, seq, deleted)| {
+            Ok(MessageMeta {
+                conversation_id: parse_id(&conversation)?,
+                author_id: author.as_deref().map(parse_id).transpose()?,
+                seq: count(seq),
+                deleted,
+            })
+        })
+        .transpose()
+    }
+
+    /// A message that is not deleted.
+    pub async fn message(&self, id: MessageId) -> Result<Option<Message>, StoreError> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ? AND m.deleted_at IS NULL");
+        sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+
+    /// A page of a conversation's history, skipping deleted messages and everything up to
+    /// `floor_seq`. Returns the page and whether more messages lie beyond it.
+    pub async fn history(
+        &self,
+        conversation: ConversationId,
+        anchor: Anchor,
+        floor_seq: u64,
+        limit: PageLimit,
+    ) -> Result<(Vec<Message>, bool), StoreError> {
+        // Keyset pagination on the (conversation_id, seq) unique index; never OFFSET.
+        let (bound, newer, order) = match anchor {
+            Anchor::Latest => (i64::MAX, false, "DESC"),
+            Anchor::Before(seq) => (seq_param(seq), false, "DESC"),
+            Anchor::After(seq) => (seq_param(seq), true, "ASC"),
+        };
+        let direction = if newer { ">" } else { "<" };
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.seq {direction} ?2 AND m.seq > ?3
+             AND m.deleted_at IS NULL ORDER BY m.seq {order} LIMIT ?4"
+        );
+        let rows = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
+            .bind(conversation.to_string())
+            .bind(bound)
+            .bind(seq_param(floor_seq))
+            .bind(i64::from(limit.get()) + 1)
+            .fetch_all(self.pool())
+            .await?;
+        let (rows, more) = super::split_page(rows, limit);
+        let items = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((items, more))
+    }
+
+    /// Replaces the text of a message that is not deleted.
+    pub async fn edit_message(
+        &self,
+        id: MessageId,
+        content: &MessageContent,
+    ) -> Result<Option<Message>, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(content.as_str())
+        .bind(now_millis())
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(None);
+        }
+        self.message(id).await
+    }
+
+    /// Deletes a message: the row stays as a tombstone that keeps its `seq`, and the text is
+    /// erased.
+    pub async fn delete_message(&self, id: MessageId) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        )
+        .bind(now_millis())
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            > 0)
+    }
+}

@@ -1,0 +1,80 @@
+//! Issued tokens: the `sessions` table. A token is accepted only while its row is active.
+
+use chat_core::v1::UserId;
+use uuid::Uuid;
+
+use super::{Store, StoreError, now_millis};
+
+impl Store {
+    /// Records a newly issued token.
+    pub async fn create_session(
+        &self,
+        id: Uuid,
+        user: UserId,
+        expires_at_millis: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .bind(now_millis())
+        .bind(expires_at_millis)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the token `id` of `user` is neither revoked nor expired.
+    pub async fn session_is_active(&self, id: Uuid, user: UserId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM sessions
+             WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .bind(now_millis())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Revokes one token.
+    pub async fn revoke_session(&self, id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now_millis())
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes every token of `user` except `keep`, returning the revoked ids.
+    pub async fn revoke_other_sessions(
+        &self,
+        user: UserId,
+        keep: Uuid,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = ?
+             WHERE user_id = ? AND id != ? AND revoked_at IS NULL
+             RETURNING id",
+        )
+        .bind(now_millis())
+        .bind(user.to_string())
+        .bind(keep.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        ids.iter().map(|id| super::parse_id(id)).collect()
+    }
+
+    /// Forgets tokens that expired more than a day ago.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
+        let cutoff = now_millis() - 24 * 60 * 60 * 1000;
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(cutoff)
+            .execute(self.pool())
+            .await?
+            .rows_affected())
+    }
+}
