@@ -1,6 +1,8 @@
 //! The `chat-server` binary: reads the configuration, starts the server, stops on Ctrl-C or
 //! SIGTERM.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use chat_server::{Config, Server};
 use clap::Parser;
@@ -17,6 +19,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).context("invalid CHAT_LOG filter")?)
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let server = Server::build(config)
         .await

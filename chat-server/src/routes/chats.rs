@@ -10,6 +10,7 @@ use salvo::prelude::*;
 use super::{Created, NoContent, OkOrCreated};
 use crate::error::Error;
 use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::service::access::Target;
 use crate::service::{chats, messages};
 
 pub(super) fn router() -> Router {
@@ -84,7 +85,7 @@ async fn send_chat_message(
     chat_id: PathId<ChatId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(&state, caller, chat_id.0.into(), body.0.content)
+    messages::send(&state, caller, Target::Chat(chat_id.0), body.0.content)
         .await
         .map(Created)
 }
@@ -99,7 +100,7 @@ async fn chat_history(
     chat_id: PathId<ChatId>,
     query: ApiQuery<HistoryQuery>,
 ) -> Result<Json<MessagePage>, Error> {
-    messages::history(&state, caller, chat_id.0.into(), query.0)
+    messages::history(&state, caller, Target::Chat(chat_id.0), query.0)
         .await
         .map(Json)
 }

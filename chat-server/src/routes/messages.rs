@@ -10,6 +10,7 @@ use salvo::prelude::*;
 use super::{Created, NoContent};
 use crate::error::Error;
 use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::service::access::Target;
 use crate::service::messages;
 
 /// The lobby message routes, mounted under `/lobbies/{lobby_id}`.
@@ -35,7 +36,7 @@ async fn send_lobby_message(
     lobby_id: PathId<LobbyId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(&state, caller, lobby_id.0.into(), body.0.content)
+    messages::send(&state, caller, Target::Lobby(lobby_id.0), body.0.content)
         .await
         .map(Created)
 }
@@ -51,7 +52,7 @@ async fn lobby_history(
     lobby_id: PathId<LobbyId>,
     query: ApiQuery<HistoryQuery>,
 ) -> Result<Json<MessagePage>, Error> {
-    messages::history(&state, caller, lobby_id.0.into(), query.0)
+    messages::history(&state, caller, Target::Lobby(lobby_id.0), query.0)
         .await
         .map(Json)
 }

@@ -102,23 +102,52 @@ pub async fn chat_member(
     }
 }
 
-/// The caller's membership of any conversation, with the lobby and chat rules above.
+/// A conversation named by a request: through a lobby route, a chat route, or by bare
+/// conversation id (which may be either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A lobby route: a chat with this id does not exist there.
+    Lobby(LobbyId),
+    /// A chat route: a lobby with this id does not exist there.
+    Chat(ChatId),
+    /// Either kind.
+    Any(ConversationId),
+}
+
+impl Target {
+    /// The conversation id.
+    pub fn id(self) -> ConversationId {
+        match self {
+            Self::Lobby(id) => id.into(),
+            Self::Chat(id) => id.into(),
+            Self::Any(id) => id,
+        }
+    }
+}
+
+/// The caller's membership of a conversation, with the lobby and chat rules above.
 pub async fn conversation_member(
     state: &AppState,
     user: UserId,
-    conversation: ConversationId,
+    target: Target,
 ) -> Result<Membership, Error> {
-    let access = state.store.conversation_access(conversation, user).await?;
-    match access {
-        Some(a) => match (a.kind, a.member) {
-            (ConversationKind::Lobby(Visibility::Private), None) => Err(Error::NotFound("lobby")),
-            (ConversationKind::Lobby(_), None) => Err(Error::Forbidden(
-                "only members of the lobby can do this; join it first",
-            )),
-            (ConversationKind::Chat, Some(m)) if m.hidden => Err(Error::NotFound("chat")),
-            (ConversationKind::Chat, None) => Err(Error::NotFound("chat")),
-            (kind, Some(member)) => Ok(Membership { kind, member }),
-        },
-        None => Err(Error::NotFound("conversation")),
+    let missing = match target {
+        Target::Lobby(_) => Error::NotFound("lobby"),
+        Target::Chat(_) => Error::NotFound("chat"),
+        Target::Any(_) => Error::NotFound("conversation"),
+    };
+    let Some(access) = state.store.conversation_access(target.id(), user).await? else {
+        return Err(missing);
+    };
+    match (target, access.kind, access.member) {
+        (Target::Lobby(_), ConversationKind::Chat, _)
+        | (Target::Chat(_), ConversationKind::Lobby(_), _) => Err(missing),
+        (_, ConversationKind::Lobby(Visibility::Private), None) => Err(Error::NotFound("lobby")),
+        (_, ConversationKind::Lobby(_), None) => Err(Error::Forbidden(
+            "only members of the lobby can do this; join it first",
+        )),
+        (_, ConversationKind::Chat, None) => Err(Error::NotFound("chat")),
+        (_, ConversationKind::Chat, Some(m)) if m.hidden => Err(Error::NotFound("chat")),
+        (_, kind, Some(member)) => Ok(Membership { kind, member }),
     }
 }

@@ -65,5 +65,5 @@ pub async fn send_to_user(
     content: MessageContent,
 ) -> Result<Message, Error> {
     let (chat, _) = open(state, caller, partner).await?;
-    super::messages::send(state, caller, chat.id.into(), content).await
+    super::messages::send(state, caller, access::Target::Chat(chat.id), content).await
 }

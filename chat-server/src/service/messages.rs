@@ -5,7 +5,7 @@ use chat_core::v1::{
     ValidationError, ValidationErrorKind,
 };
 
-use super::access;
+use super::access::{self, Target};
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -15,13 +15,13 @@ use crate::store::messages::Anchor;
 pub async fn send(
     state: &AppState,
     caller: Caller,
-    conversation: ConversationId,
+    target: Target,
     content: MessageContent,
 ) -> Result<Message, Error> {
-    access::conversation_member(state, caller.user_id, conversation).await?;
+    access::conversation_member(state, caller.user_id, target).await?;
     Ok(state
         .store
-        .insert_message(conversation, caller.user_id, &content)
+        .insert_message(target.id(), caller.user_id, &content)
         .await?)
 }
 
@@ -36,10 +36,11 @@ fn bad_cursor(field: &'static str) -> Error {
 pub async fn history(
     state: &AppState,
     caller: Caller,
-    conversation: ConversationId,
+    target: Target,
     query: HistoryQuery,
 ) -> Result<MessagePage, Error> {
-    let membership = access::conversation_member(state, caller.user_id, conversation).await?;
+    let membership = access::conversation_member(state, caller.user_id, target).await?;
+    let conversation = target.id();
     let cursor_seq = |id: MessageId, field: &'static str| async move {
         match state.store.message_meta(id).await? {
             Some(meta) if meta.conversation_id == conversation => Ok(meta.seq),
@@ -100,7 +101,8 @@ async fn visible(
         .await?
         .ok_or(Error::NotFound("message"))?;
     let membership =
-        access::conversation_member(state, caller.user_id, meta.conversation_id).await?;
+        access::conversation_member(state, caller.user_id, Target::Any(meta.conversation_id))
+            .await?;
     if meta.deleted || meta.seq <= membership.floor_seq() {
         return Err(Error::NotFound("message"));
     }

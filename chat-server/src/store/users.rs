@@ -248,10 +248,10 @@ impl Store {
         let pattern = like_prefix(q.unwrap_or(""));
         let rows = sqlx::query_as::<_, UserRow>(
             "SELECT id, username, display_name, description, created_at FROM users
-             WHERE username > ?
+             WHERE username > ?1
                AND (username LIKE ?2 ESCAPE '\\' OR display_name LIKE ?2 ESCAPE '\\')
              ORDER BY username
-             LIMIT ?",
+             LIMIT ?3",
         )
         .bind(after.map(Cursor::as_str).unwrap_or(""))
         .bind(&pattern)

@@ -1,0 +1,126 @@
+//! A golden JSON sample for every wire type: each must decode and encode back to exactly
+//! the same JSON. A renamed field or variant breaks one of these, not a client.
+
+use chat_core::v1::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+#[track_caller]
+fn round_trip<T: Serialize + DeserializeOwned>(json: &str) {
+    let expected: Value = serde_json::from_str(json).expect("the sample is JSON");
+    let decoded: T = serde_json::from_str(json)
+        .unwrap_or_else(|e| panic!("{} does not decode: {e}", std::any::type_name::<T>()));
+    let encoded = serde_json::to_value(&decoded).expect("encodes");
+    assert_eq!(
+        encoded,
+        expected,
+        "{} changed shape",
+        std::any::type_name::<T>()
+    );
+}
+
+macro_rules! golden {
+    ($($name:ident: $ty:ty = $json:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                round_trip::<$ty>($json);
+            }
+        )*
+    };
+}
+
+const USER: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"hi","created_at":"2026-11-21T18:22:08.123Z"}"#;
+const ACCOUNT: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"","email":"alice@example.com","created_at":"2026-11-21T18:22:08Z"}"#;
+const MESSAGE: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":7,"author":{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice"},"content":"hello\nworld","created_at":"2026-11-21T18:22:08.123Z","edited_at":null}"#;
+const LOBBY: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","name":"general","description":"","visibility":"public","created_by":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08.123Z","member_count":3,"last_seq":7,"membership":{"role":"admin","joined_at":"2026-11-21T18:22:08.123Z","read_seq":5,"unread_count":2}}"#;
+
+fn with(template: &str, key: &str, value: &str) -> String {
+    template.replace(&format!("{{{key}}}"), value)
+}
+
+golden! {
+    error_body: ErrorBody = r#"{"error":{"code":"validation_failed","message":"username must be at least 3 characters long","details":{"field":"username"}}}"#;
+    error_body_without_details: ErrorBody = r#"{"error":{"code":"not_found","message":"lobby not found"}}"#;
+    register_request: RegisterRequest = r#"{"username":"alice","password":"correct horse","email":"alice@example.com","display_name":"Alice"}"#;
+    register_request_minimal: RegisterRequest = r#"{"username":"alice","password":"correct horse"}"#;
+    login_request: LoginRequest = r#"{"username":"alice","password":"correct horse"}"#;
+    user: User = USER;
+    account: Account = ACCOUNT;
+    update_account_request: UpdateAccountRequest = r#"{"display_name":"Al","description":"","email":null,"password":"new password","current_password":"old password"}"#;
+    update_account_request_empty: UpdateAccountRequest = r#"{}"#;
+    lobby: Lobby = LOBBY;
+    lobby_seen_from_outside: Lobby = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","name":"secret","description":"d","visibility":"private","created_by":null,"created_at":"2026-11-21T18:22:08.123Z","member_count":1,"last_seq":0,"membership":null}"#;
+    create_lobby_request: CreateLobbyRequest = r#"{"name":"general","description":"all welcome","visibility":"private"}"#;
+    update_lobby_request: UpdateLobbyRequest = r#"{"name":"lounge","visibility":"public"}"#;
+    member: Member = &with(r#"{"user":{user},"role":"member","joined_at":"2026-11-21T18:22:08.123Z"}"#, "user", USER);
+    add_member_request: AddMemberRequest = r#"{"role":"admin"}"#;
+    update_member_request: UpdateMemberRequest = r#"{"role":"member"}"#;
+    member_page: MemberPage = &with(r#"{"items":[{"user":{user},"role":"admin","joined_at":"2026-11-21T18:22:08.123Z"}],"next_cursor":"alice"}"#, "user", USER);
+    message: Message = MESSAGE;
+    message_of_a_deleted_account: Message = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":1,"author":null,"content":"hi","created_at":"2026-11-21T18:22:08.123Z","edited_at":"2026-11-21T18:23:00Z"}"#;
+    send_message_request: SendMessageRequest = r#"{"content":"hello"}"#;
+    edit_message_request: EditMessageRequest = r#"{"content":"hello again"}"#;
+    message_page: MessagePage = &with(r#"{"items":[{message}],"next_cursor":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#, "message", MESSAGE);
+    chat: Chat = &with(&with(r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","partner":{user},"created_at":"2026-11-21T18:22:08.123Z","last_message":{message},"last_seq":7,"read_seq":6,"unread_count":1}"#, "user", USER), "message", MESSAGE);
+    open_chat_request: OpenChatRequest = r#"{"user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70"}"#;
+    chat_list: ChatList = r#"{"items":[]}"#;
+    user_page: UserPage = &with(r#"{"items":[{user}],"next_cursor":null}"#, "user", USER);
+    lobby_list: LobbyList = &with(r#"{"items":[{lobby}]}"#, "lobby", LOBBY);
+    lobby_page: LobbyPage = &with(r#"{"items":[{lobby}],"next_cursor":"general\n01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71"}"#, "lobby", LOBBY);
+    list_query: ListQuery = r#"{"q":"al","limit":20,"after":"alice"}"#;
+    page_query: PageQuery = r#"{"limit":100}"#;
+    history_query: HistoryQuery = r#"{"before":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","limit":50}"#;
+    client_ping: ClientFrame = r#"{"type":"ping"}"#;
+    server_pong: ServerFrame = r#"{"type":"pong"}"#;
+    server_error: ServerFrame = r#"{"type":"error","code":"rate_limited","message":"slow down","details":{"retry_after_ms":1500}}"#;
+}
+
+#[test]
+fn auth_response_round_trips() {
+    round_trip::<AuthResponse>(&with(
+        r#"{"user":{account},"token":"eyJ.x.y","expires_at":"2026-11-22T18:22:08Z"}"#,
+        "account",
+        ACCOUNT,
+    ));
+}
+
+#[test]
+fn enums_use_their_documented_names() {
+    assert_eq!(
+        serde_json::to_value(Visibility::Public).ok(),
+        Some("public".into())
+    );
+    assert_eq!(
+        serde_json::to_value(Visibility::Private).ok(),
+        Some("private".into())
+    );
+    assert_eq!(serde_json::to_value(Role::Admin).ok(), Some("admin".into()));
+    assert_eq!(
+        serde_json::to_value(Role::Member).ok(),
+        Some("member".into())
+    );
+}
+
+#[test]
+fn request_bodies_refuse_unknown_fields() {
+    assert!(serde_json::from_str::<SendMessageRequest>(r#"{"content":"x","seq":1}"#).is_err());
+    assert!(
+        serde_json::from_str::<UpdateMemberRequest>(r#"{"role":"admin","user_id":"x"}"#).is_err()
+    );
+    assert!(
+        serde_json::from_str::<CreateLobbyRequest>(r#"{"name":"x","created_by":"y"}"#).is_err()
+    );
+}
+
+#[test]
+fn request_bodies_apply_the_validation_rules() {
+    assert!(serde_json::from_str::<SendMessageRequest>(r#"{"content":"   "}"#).is_err());
+    assert!(
+        serde_json::from_str::<RegisterRequest>(r#"{"username":"a","password":"correct horse"}"#)
+            .is_err()
+    );
+    assert!(serde_json::from_str::<ListQuery>(r#"{"limit":0}"#).is_err());
+    assert!(serde_json::from_str::<OpenChatRequest>(r#"{"user_id":"not-an-id"}"#).is_err());
+}

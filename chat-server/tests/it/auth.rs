@@ -1,0 +1,263 @@
+//! Registration, login, logout, tokens and login throttling.
+
+use chat_core::v1::{Account, AuthResponse, ErrorCode};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn registering_returns_the_account_and_a_working_token() {
+    let app = spawn_app().await;
+    let reply = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(&json!({
+                "username": "Alice",
+                "password": "correct horse",
+                "email": "alice@example.com",
+                "display_name": "Alice L."
+            })),
+        )
+        .await;
+    let auth: AuthResponse = reply.expect(201);
+    assert_eq!(auth.user.username.as_str(), "alice");
+    assert_eq!(auth.user.display_name.as_str(), "Alice L.");
+    assert_eq!(
+        auth.user.email.as_ref().map(|e| e.as_str()),
+        Some("alice@example.com")
+    );
+
+    let me: Account = app.get("/api/v1/users/me", &auth.token).await.expect(200);
+    assert_eq!(me, auth.user);
+}
+
+#[tokio::test]
+async fn usernames_are_unique_regardless_of_case() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    let reply = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(&json!({"username": "ALICE", "password": "another pass"})),
+        )
+        .await;
+    reply.assert_error(ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn invalid_registrations_name_the_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"username": "al", "password": "correct horse"}),
+            "username",
+        ),
+        (
+            json!({"username": "al ice", "password": "correct horse"}),
+            "username",
+        ),
+        (
+            json!({"username": "alice", "password": "short"}),
+            "password",
+        ),
+        (
+            json!({"username": "alice", "password": "p".repeat(73)}),
+            "password",
+        ),
+        (
+            json!({"username": "alice", "password": "correct horse", "email": "nope"}),
+            "email",
+        ),
+        (
+            json!({"username": "alice", "password": "correct horse", "display_name": " "}),
+            "display_name",
+        ),
+        (
+            json!({"username": "alice", "password": "correct horse", "is_admin": true}),
+            "",
+        ),
+        (json!({"password": "correct horse"}), ""),
+    ];
+    for (body, field) in cases {
+        let reply = app
+            .request(Method::POST, "/api/v1/auth/register", None, Some(&body))
+            .await;
+        let error = reply.assert_error(ErrorCode::ValidationFailed);
+        if !field.is_empty() {
+            assert_eq!(error.error.details, Some(json!({"field": field})), "{body}");
+        }
+    }
+    // Nothing was half-written: the name is still free.
+    app.register("alice").await;
+}
+
+#[tokio::test]
+async fn login_accepts_the_right_password_in_any_username_case() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let auth: AuthResponse = app.login("ALICE", "correct horse").await.expect(200);
+    assert_eq!(auth.user.id, alice.id);
+    app.get("/api/v1/users/me", &auth.token)
+        .await
+        .assert_status(200);
+}
+
+#[tokio::test]
+async fn an_unknown_user_is_answered_exactly_like_a_wrong_password() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    let wrong = app.login("alice", "wrong password").await;
+    let unknown = app.login("nobody", "wrong password").await;
+    let impossible = app.login("no such user!", "wrong password").await;
+    wrong.assert_error(ErrorCode::Unauthorized);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.body, impossible.body);
+    assert_eq!(unknown.status, impossible.status);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    app.post("/api/v1/auth/logout", &alice.token, json!({}))
+        .await
+        .assert_status(204);
+    app.get("/api/v1/users/me", &alice.token)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+}
+
+#[tokio::test]
+async fn missing_malformed_and_forged_tokens_are_refused() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    app.request(Method::GET, "/api/v1/users/me", None, None)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+    app.get("/api/v1/users/me", "not-a-jwt")
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+
+    // The same claims, unsigned (`alg: none`).
+    let mut parts = alice.token.split('.');
+    let (_, payload) = (parts.next(), parts.next().expect("payload"));
+    let none_header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
+    app.get("/api/v1/users/me", &format!("{none_header}.{payload}."))
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+
+    // A tampered signature.
+    let mut forged = alice.token.clone();
+    let last = forged.pop().expect("non-empty");
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    app.get("/api/v1/users/me", &forged)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+}
+
+#[tokio::test]
+async fn tokens_of_another_server_secret_are_refused() {
+    let app = spawn_app().await;
+    let other = crate::helpers::spawn_app_with(|c| {
+        c.jwt_secret = Some(chat_server::config::Secret::new(
+            "a-completely-different-secret-value",
+        ));
+    })
+    .await;
+    let stranger = other.register("alice").await;
+    app.register("alice").await;
+    app.get("/api/v1/users/me", &stranger.token)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+}
+
+#[tokio::test]
+async fn five_failures_lock_out_a_username_from_one_address_until_the_window_passes() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    for _ in 0..5 {
+        app.login("alice", "wrong password")
+            .await
+            .assert_error(ErrorCode::Unauthorized);
+    }
+    // Even the right password is refused now, with a time to wait.
+    let locked = app.login("alice", "correct horse").await;
+    let body = locked.assert_error(ErrorCode::RateLimited);
+    let retry_after: u64 = locked.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert!(
+        body.error
+            .details
+            .is_some_and(|d| d["retry_after_ms"].as_u64().is_some())
+    );
+    // Another username from the same address is not affected.
+    app.register("bob").await;
+    app.login("bob", "correct horse").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn a_successful_login_clears_the_failure_count() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    for _ in 0..4 {
+        app.login("alice", "wrong password")
+            .await
+            .assert_error(ErrorCode::Unauthorized);
+    }
+    app.login("alice", "correct horse").await.assert_status(200);
+    for _ in 0..4 {
+        app.login("alice", "wrong password")
+            .await
+            .assert_error(ErrorCode::Unauthorized);
+    }
+    app.login("alice", "correct horse").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn twenty_failures_from_one_address_throttle_every_username() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    for i in 0..20 {
+        app.login(&format!("user{i}"), "wrong password")
+            .await
+            .assert_error(ErrorCode::Unauthorized);
+    }
+    app.login("alice", "correct horse")
+        .await
+        .assert_error(ErrorCode::RateLimited);
+}
+
+#[tokio::test]
+async fn a_hundred_failures_for_one_username_from_anywhere_throttle_it() {
+    let app = spawn_app().await;
+    app.register("alice").await;
+    // 25 addresses × 4 failures: under the per-address limits, 100 for the username.
+    for host in 2..27u8 {
+        let client = reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, host]))
+            .build()
+            .expect("client");
+        for _ in 0..4 {
+            let status = client
+                .post(app.url("/api/v1/auth/login"))
+                .json(&json!({"username": "alice", "password": "wrong password"}))
+                .send()
+                .await
+                .expect("sent")
+                .status();
+            assert_eq!(status, 401);
+        }
+    }
+    app.login("alice", "correct horse")
+        .await
+        .assert_error(ErrorCode::RateLimited);
+}

@@ -1,0 +1,334 @@
+//! The authorization matrix: every lobby, member, message and chat route against every role,
+//! in public and private lobbies. Each cell runs in a fresh world, so a cell that changes
+//! state (joining, leaving, deleting) cannot influence another.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, spawn_app};
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Admin,
+    Member,
+    Outsider,
+    Anonymous,
+}
+
+const ROLES: [Who; 4] = [Who::Admin, Who::Member, Who::Outsider, Who::Anonymous];
+
+struct World {
+    admin: TestUser,
+    member: TestUser,
+    outsider: TestUser,
+    /// The lobby or chat id.
+    place: String,
+    /// A message written by `member`.
+    message: String,
+}
+
+impl World {
+    fn token(&self, who: Who) -> Option<&str> {
+        match who {
+            Who::Admin => Some(&self.admin.token),
+            Who::Member => Some(&self.member.token),
+            Who::Outsider => Some(&self.outsider.token),
+            Who::Anonymous => None,
+        }
+    }
+
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("{place}", &self.place)
+            .replace("{message}", &self.message)
+            .replace("{admin}", &self.admin.id.to_string())
+            .replace("{member}", &self.member.id.to_string())
+            .replace("{outsider}", &self.outsider.id.to_string())
+    }
+}
+
+async fn lobby_world(app: &TestApp, n: usize, visibility: &str) -> World {
+    let admin = app.register(&format!("admin{n}")).await;
+    let member = app.register(&format!("member{n}")).await;
+    let outsider = app.register(&format!("outsider{n}")).await;
+    let lobby = app.create_lobby(&admin, "room", visibility).await;
+    app.add_member(&admin, &lobby, &member).await;
+    let message = app.say(&member, &lobby, "hello").await;
+    World {
+        place: lobby.id.to_string(),
+        message: message.id.to_string(),
+        admin,
+        member,
+        outsider,
+    }
+}
+
+/// In a chat world, `admin` and `member` are the two participants and the message is the
+/// member's.
+async fn chat_world(app: &TestApp, n: usize) -> World {
+    let admin = app.register(&format!("first{n}")).await;
+    let member = app.register(&format!("second{n}")).await;
+    let outsider = app.register(&format!("outsider{n}")).await;
+    let message: chat_core::v1::Message = app
+        .post(
+            &format!("/api/v1/users/{}/messages", admin.id),
+            &member.token,
+            json!({"content": "hi"}),
+        )
+        .await
+        .expect(201);
+    World {
+        place: message.conversation_id.to_string(),
+        message: message.id.to_string(),
+        admin,
+        member,
+        outsider,
+    }
+}
+
+type Row = (Method, &'static str, Option<Value>, [u16; 4], [u16; 4]);
+
+fn lobby_rows() -> Vec<Row> {
+    let content = || Some(json!({"content": "text"}));
+    vec![
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}",
+            None,
+            [200, 200, 200, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/lobbies/{place}",
+            Some(json!({"description": "x"})),
+            [200, 403, 403, 401],
+            [200, 403, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/lobbies/{place}",
+            None,
+            [204, 403, 403, 401],
+            [204, 403, 404, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/lobbies/{place}/join",
+            None,
+            [200, 200, 200, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/lobbies/{place}/leave",
+            None,
+            [204, 204, 403, 401],
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}/members",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}/members/{member}",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/lobbies/{place}/members/{outsider}",
+            None,
+            [201, 403, 403, 401],
+            [201, 403, 404, 401],
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/lobbies/{place}/members/{member}",
+            Some(json!({"role": "admin"})),
+            [200, 403, 403, 401],
+            [200, 403, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/lobbies/{place}/members/{admin}",
+            None,
+            [204, 403, 403, 401],
+            [204, 403, 404, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/lobbies/{place}/messages",
+            content(),
+            [201, 201, 403, 401],
+            [201, 201, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}/messages",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}/messages/{message}",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/messages/{message}",
+            content(),
+            [403, 200, 403, 401],
+            [403, 200, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}",
+            None,
+            [204, 204, 403, 401],
+            [204, 204, 404, 401],
+        ),
+    ]
+}
+
+async fn call(
+    app: &TestApp,
+    world: &World,
+    who: Who,
+    method: &Method,
+    template: &str,
+    body: &Option<Value>,
+) -> u16 {
+    let body = body
+        .clone()
+        .or_else(|| (*method != Method::GET && *method != Method::DELETE).then(|| json!({})));
+    let reply = app
+        .request(
+            method.clone(),
+            &world.path(template),
+            world.token(who),
+            body.as_ref(),
+        )
+        .await;
+    // Every refusal carries the JSON error body with the code of its status.
+    if reply.status.as_u16() >= 400 {
+        let body: chat_core::v1::ErrorBody = reply.json();
+        assert_eq!(body.error.code.http_status(), reply.status.as_u16());
+    }
+    reply.status.as_u16()
+}
+
+#[tokio::test]
+async fn every_lobby_route_answers_each_role_as_documented() {
+    let app = spawn_app().await;
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for (method, template, body, public, private) in lobby_rows() {
+        for (visibility, expected) in [("public", public), ("private", private)] {
+            for (who, want) in ROLES.into_iter().zip(expected) {
+                n += 1;
+                let world = lobby_world(&app, n, visibility).await;
+                let got = call(&app, &world, who, &method, template, &body).await;
+                if got != want {
+                    failures.push(format!(
+                        "{method} {template} ({visibility}) as {who:?}: got {got}, want {want}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_chat_route_answers_participants_outsiders_and_anonymous_as_documented() {
+    let app = spawn_app().await;
+    let content = || Some(json!({"content": "text"}));
+    // Columns: the other participant, the message's author, an outsider, anonymous.
+    let rows: Vec<(Method, &str, Option<Value>, [u16; 4])> = vec![
+        (
+            Method::GET,
+            "/api/v1/chats/{place}",
+            None,
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/chats/{place}",
+            None,
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/chats/{place}/messages",
+            content(),
+            [201, 201, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/chats/{place}/messages",
+            None,
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/messages/{message}",
+            content(),
+            [403, 200, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}",
+            None,
+            [403, 204, 404, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/chats",
+            Some(json!({"user_id": "{member}"})),
+            [200, 422, 201, 401],
+        ),
+    ];
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for (method, template, body, expected) in rows {
+        for (who, want) in ROLES.into_iter().zip(expected) {
+            n += 1;
+            let world = chat_world(&app, n).await;
+            let body = body
+                .as_ref()
+                .map(|b| serde_json::from_str(&world.path(&b.to_string())).expect("json"));
+            let got = call(&app, &world, who, &method, template, &body).await;
+            if got != want {
+                failures.push(format!(
+                    "{method} {template} as {who:?}: got {got}, want {want}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_private_lobby_is_never_listed_to_outsiders() {
+    let app = spawn_app().await;
+    let world = lobby_world(&app, 0, "private").await;
+    let page: chat_core::v1::LobbyPage = app
+        .get("/api/v1/lobbies/community", &world.outsider.token)
+        .await
+        .expect(200);
+    assert!(page.items.is_empty());
+    let mine: chat_core::v1::LobbyList = app
+        .get("/api/v1/lobbies", &world.outsider.token)
+        .await
+        .expect(200);
+    assert!(mine.items.is_empty());
+}

@@ -1,0 +1,207 @@
+//! Bad input: every malformed, oversized or rule-breaking request gets its documented 4xx
+//! and leaves nothing half-written.
+
+use chat_core::v1::{ErrorCode, MessagePage};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+async fn raw_post(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    token: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> crate::helpers::Reply {
+    let mut request = app.client.post(app.url(path)).bearer_auth(token).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("sent");
+    crate::helpers::Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("body").to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_bad_requests_and_wrong_shapes_fail_validation() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let path = "/api/v1/lobbies";
+    let json = Some("application/json");
+    let cases: Vec<(Option<&str>, Vec<u8>, ErrorCode)> = vec![
+        (json, b"{\"name\":".to_vec(), ErrorCode::BadRequest),
+        (
+            json,
+            b"{\"name\": \"a\"} trailing".to_vec(),
+            ErrorCode::BadRequest,
+        ),
+        (json, vec![b'"', 0xff, 0xfe, b'"'], ErrorCode::BadRequest),
+        (json, b"".to_vec(), ErrorCode::BadRequest),
+        (
+            json,
+            format!("{}1{}", "[".repeat(200), "]".repeat(200)).into_bytes(),
+            ErrorCode::ValidationFailed,
+        ),
+        (
+            json,
+            format!("{{\"name\": {}1{}}}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+            ErrorCode::ValidationFailed,
+        ),
+        (json, b"{\"name\": 5}".to_vec(), ErrorCode::ValidationFailed),
+        (json, b"[]".to_vec(), ErrorCode::ValidationFailed),
+        (
+            json,
+            b"{\"name\": \"a\", \"owner\": \"me\"}".to_vec(),
+            ErrorCode::ValidationFailed,
+        ),
+        (
+            json,
+            b"{\"name\": \"a\", \"visibility\": \"hidden\"}".to_vec(),
+            ErrorCode::ValidationFailed,
+        ),
+        (
+            None,
+            b"{\"name\": \"a\"}".to_vec(),
+            ErrorCode::UnsupportedMediaType,
+        ),
+        (
+            Some("text/plain"),
+            b"{\"name\": \"a\"}".to_vec(),
+            ErrorCode::UnsupportedMediaType,
+        ),
+    ];
+    for (content_type, body, code) in cases {
+        let shown = String::from_utf8_lossy(&body)
+            .chars()
+            .take(40)
+            .collect::<String>();
+        let reply = raw_post(&app, path, &alice.token, content_type, body).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            code.http_status(),
+            "{content_type:?} {shown}"
+        );
+        reply.assert_error(code);
+    }
+    let mine: chat_core::v1::LobbyList = app.get(path, &alice.token).await.expect(200);
+    assert!(mine.items.is_empty(), "nothing was created");
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_are_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let body = serde_json::to_vec(&json!({"content": "x".repeat(70 * 1024)})).expect("json");
+    let reply = raw_post(
+        &app,
+        &format!("/api/v1/lobbies/{}/messages", lobby.id),
+        &alice.token,
+        Some("application/json"),
+        body,
+    )
+    .await;
+    reply.assert_error(ErrorCode::PayloadTooLarge);
+    let page: MessagePage = app
+        .get(
+            &format!("/api/v1/lobbies/{}/messages", lobby.id),
+            &alice.token,
+        )
+        .await
+        .expect(200);
+    assert!(page.items.is_empty());
+}
+
+#[tokio::test]
+async fn message_content_limits_and_characters_are_enforced() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let path = format!("/api/v1/lobbies/{}/messages", lobby.id);
+    for bad in ["", "   \n\t ", "bell\u{7}", "esc\u{1b}[31m", "nul\u{0}"] {
+        app.post(&path, &alice.token, json!({"content": bad}))
+            .await
+            .assert_error(ErrorCode::ValidationFailed);
+    }
+    app.post(&path, &alice.token, json!({"content": "🦀".repeat(4001)}))
+        .await
+        .assert_error(ErrorCode::ValidationFailed);
+    app.post(&path, &alice.token, json!({"content": "🦀".repeat(4000)}))
+        .await
+        .assert_status(201);
+    let tricky = "\u{200f}שלום 👩\u{200d}💻 e\u{301}\nline two\ttabbed";
+    let message: chat_core::v1::Message = app
+        .post(&path, &alice.token, json!({"content": tricky}))
+        .await
+        .expect(201);
+    assert_eq!(message.content.as_str(), tricky);
+}
+
+#[tokio::test]
+async fn bad_query_parameters_fail_validation() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let other = app.create_lobby(&alice, "other", "public").await;
+    let elsewhere = app.say(&alice, &other, "elsewhere").await;
+    let base = format!("/api/v1/lobbies/{}/messages", lobby.id);
+    let id = elsewhere.id;
+    for query in [
+        "limit=0".to_owned(),
+        "limit=101".to_owned(),
+        "limit=abc".to_owned(),
+        "limit=99999999999999999999".to_owned(),
+        "before=nope".to_owned(),
+        format!("before={id}&after={id}"),
+        format!("before={id}"),
+        "surprise=1".to_owned(),
+    ] {
+        app.get(&format!("{base}?{query}"), &alice.token)
+            .await
+            .assert_error(ErrorCode::ValidationFailed);
+    }
+    app.get(&format!("/api/v1/users?q={}", "q".repeat(65)), &alice.token)
+        .await
+        .assert_error(ErrorCode::ValidationFailed);
+}
+
+#[tokio::test]
+async fn malformed_ids_in_paths_are_bad_requests() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    for path in [
+        "/api/v1/lobbies/123",
+        "/api/v1/lobbies/not-an-id/messages",
+        "/api/v1/chats/%00",
+        "/api/v1/lobbies/01937a4c3b5e7c2a9f1e2b3c4d5e6f70",
+    ] {
+        app.request(Method::GET, path, Some(&alice.token), None)
+            .await
+            .assert_error(ErrorCode::BadRequest);
+    }
+    app.patch(
+        "/api/v1/messages/zzz",
+        &alice.token,
+        json!({"content": "x"}),
+    )
+    .await
+    .assert_error(ErrorCode::BadRequest);
+}
+
+#[tokio::test]
+async fn an_authorization_header_without_bearer_is_unauthorized() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let reply = app
+        .client
+        .get(app.url("/api/v1/users/me"))
+        .header("authorization", format!("Basic {}", alice.token))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(reply.status(), 401);
+}

@@ -1,0 +1,16 @@
+//! Integration tests: the real server on port 0, a fresh SQLite file per test, real HTTP.
+//!
+//! One test binary (faster to build); one module per area.
+
+mod helpers;
+
+mod accounts;
+mod auth;
+mod authorization;
+mod chats;
+mod input;
+mod lobbies;
+mod members;
+mod messages;
+mod meta;
+mod users;
