@@ -107,6 +107,77 @@ pub struct Config {
     /// Log filter, e.g. `info` or `chat_server=debug,info`.
     #[arg(long, env = "CHAT_LOG", default_value = "info")]
     pub log: String,
+
+    /// WebSocket gateway settings.
+    #[command(flatten)]
+    pub gateway: GatewayConfig,
+}
+
+/// Settings of the WebSocket gateway and of message sending.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GatewayConfig {
+    /// Messages a user may send in a burst (REST and WebSocket together).
+    #[arg(long, env = "CHAT_SEND_BURST", default_value_t = 20)]
+    pub send_burst: u32,
+
+    /// The time over which a full burst refills.
+    #[arg(long, env = "CHAT_SEND_WINDOW", default_value = "10s", value_parser = parse_duration)]
+    pub send_window: Duration,
+
+    /// WebSocket connections one user may have open at once.
+    #[arg(long, env = "CHAT_MAX_CONNECTIONS_PER_USER", default_value_t = 16)]
+    pub max_connections_per_user: usize,
+
+    /// Frames queued per connection before a slow reader is disconnected (`lagged`).
+    #[arg(long, env = "CHAT_WS_QUEUE", default_value_t = 1024)]
+    pub queue: usize,
+
+    /// The largest gap (in events) a resume replays; past it the client must resync.
+    #[arg(long, env = "CHAT_RESUME_MAX_GAP", default_value_t = 1000)]
+    pub resume_max_gap: u32,
+
+    /// How often the server pings each connection.
+    #[arg(long, env = "CHAT_WS_PING_INTERVAL", default_value = "30s", value_parser = parse_duration_ms)]
+    pub ping_interval: Duration,
+
+    /// A connection silent this long is closed.
+    #[arg(long, env = "CHAT_WS_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration_ms)]
+    pub idle_timeout: Duration,
+
+    /// Time allowed for the `auth` frame of a connection opened without a token.
+    #[arg(long, env = "CHAT_WS_AUTH_TIMEOUT", default_value = "10s", value_parser = parse_duration_ms)]
+    pub auth_timeout: Duration,
+
+    /// How long a `typing` indication lasts unless renewed.
+    #[arg(long, env = "CHAT_TYPING_TTL", default_value = "6s", value_parser = parse_duration_ms)]
+    pub typing_ttl: Duration,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        Self {
+            send_burst: 20,
+            send_window: Duration::from_secs(10),
+            max_connections_per_user: 16,
+            queue: 1024,
+            resume_max_gap: 1000,
+            ping_interval: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            auth_timeout: Duration::from_secs(10),
+            typing_ttl: Duration::from_secs(6),
+        }
+    }
+}
+
+/// Like [`parse_duration`], also accepting milliseconds (`250ms`).
+pub fn parse_duration_ms(text: &str) -> Result<Duration, String> {
+    match text.trim().strip_suffix("ms") {
+        Some(ms) => match ms.parse::<u64>() {
+            Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+            _ => Err(format!("`{text}` is not a duration")),
+        },
+        None => parse_duration(text),
+    }
 }
 
 impl Config {
@@ -122,6 +193,7 @@ impl Config {
             bcrypt_cost: 12,
             allowed_origins: Vec::new(),
             log: "info".into(),
+            gateway: GatewayConfig::default(),
         }
     }
 

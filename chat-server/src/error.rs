@@ -123,6 +123,30 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The WebSocket `error` frame of this error, echoing the failed frame's nonce.
+    pub fn to_frame(&self, nonce: Option<chat_core::v1::Nonce>) -> chat_core::v1::ServerFrame {
+        if let Self::Internal(cause) = self {
+            tracing::error!(%cause, "frame failed");
+        }
+        let body = self.to_body();
+        let retry_after_ms = match self {
+            Self::RateLimited { retry_after } => Some(
+                u64::try_from(retry_after.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            ),
+            _ => None,
+        };
+        chat_core::v1::ServerFrame::Error {
+            code: body.error.code,
+            message: body.error.message,
+            nonce,
+            retry_after_ms,
+        }
+    }
+}
+
 /// Writes `body` as the response, with the status of its code.
 pub fn render_error(res: &mut Response, body: &ErrorBody) {
     let status = StatusCode::from_u16(body.error.code.http_status())

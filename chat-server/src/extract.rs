@@ -81,6 +81,8 @@ pub struct Caller {
     pub user_id: UserId,
     /// The token's session id (its `jti`).
     pub session: Uuid,
+    /// When the token expires, in seconds since the epoch.
+    pub expires_at: u64,
 }
 
 impl Caller {
@@ -113,6 +115,7 @@ pub async fn authenticate(state: &crate::state::AppState, token: &str) -> Result
     Ok(Caller {
         user_id: claims.sub,
         session: claims.jti,
+        expires_at: claims.exp,
     })
 }
 

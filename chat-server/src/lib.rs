@@ -12,7 +12,8 @@
 //! - [`extract`]: request extractors that fail with the API's JSON error body.
 //! - [`service`]: what the server does, independent of transport, with the access rules in
 //!   [`service::access`].
-//! - [`auth`]: tokens, passwords and login throttling.
+//! - [`gateway`]: the WebSocket endpoint, the event hub and per-connection sessions.
+//! - [`auth`]: tokens, passwords and login throttling; [`ratelimit`]: send rate limits.
 //! - [`store`]: every SQL statement.
 //! - [`error`]: the API error and its mapping to chat-core's wire error.
 
@@ -20,6 +21,8 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod gateway;
+pub mod ratelimit;
 pub mod routes;
 pub mod server;
 pub mod service;

@@ -16,6 +16,8 @@ use crate::auth::password::Hasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{Config, Secret};
+use crate::gateway::hub::Hub;
+use crate::ratelimit::SendLimiter;
 use crate::state::{AppState, SharedState};
 use crate::store::{Store, StoreError};
 
@@ -97,6 +99,13 @@ impl Server {
             tokens: TokenKeys::new(&secret, config.token_ttl),
             hasher,
             throttle: LoginThrottle::default(),
+            hub: Hub::new(
+                config.gateway.queue,
+                config.gateway.max_connections_per_user,
+            ),
+            limiter: SendLimiter::new(config.gateway.send_burst, config.gateway.send_window),
+            gateway: config.gateway.clone(),
+            allowed_origins: config.allowed_origins.clone(),
         });
         let local_addr = listener
             .local_addr()
@@ -130,10 +139,13 @@ impl Server {
         let server = salvo::Server::new(acceptor);
         let handle = server.handle();
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+        let hub_state = state.clone();
         tokio::spawn(async move {
             shutdown.await;
             tracing::info!("shutting down");
             let _ = stop_tx.send(true);
+            // WebSockets outlive the HTTP connection they upgraded; close them explicitly.
+            hub_state.hub.close_all(1001);
             handle.stop_graceful(Some(Duration::from_secs(10)));
         });
         let janitor_state = state.clone();
@@ -145,6 +157,10 @@ impl Server {
                         if let Err(e) = janitor_state.store.purge_expired_sessions().await {
                             tracing::warn!(error = %e, "could not purge expired sessions");
                         }
+                        if let Err(e) = janitor_state.store.purge_old_nonces().await {
+                            tracing::warn!(error = %e, "could not purge old nonces");
+                        }
+                        janitor_state.limiter.prune();
                     }
                     _ = stop_rx.changed() => break,
                 }

@@ -5,6 +5,9 @@ use std::sync::Arc;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
+use crate::config::GatewayConfig;
+use crate::gateway::hub::Hub;
+use crate::ratelimit::SendLimiter;
 use crate::store::Store;
 
 /// Shared state of one server.
@@ -18,6 +21,14 @@ pub struct AppState {
     pub hasher: Hasher,
     /// Login throttling limits.
     pub throttle: LoginThrottle,
+    /// Live connections and event delivery.
+    pub hub: Hub,
+    /// Per-user send rate limiting.
+    pub limiter: SendLimiter,
+    /// Gateway settings.
+    pub gateway: GatewayConfig,
+    /// Browser origins allowed to open WebSockets (besides the server's own).
+    pub allowed_origins: Vec<String>,
 }
 
 /// The state as handlers hold it.

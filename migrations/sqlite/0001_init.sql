@@ -40,7 +40,8 @@ CREATE INDEX login_failures_at ON login_failures (at);
 CREATE TABLE conversations (
     id         TEXT PRIMARY KEY NOT NULL,
     kind       TEXT NOT NULL CHECK (kind IN ('lobby', 'chat')),
-    last_seq   INTEGER NOT NULL DEFAULT 0,       -- seq of the newest message
+    last_seq   INTEGER NOT NULL DEFAULT 0,       -- message seq of the newest message
+    event_seq  INTEGER NOT NULL DEFAULT 0,       -- seq of the newest event
     created_at INTEGER NOT NULL
 );
 
@@ -90,3 +91,28 @@ CREATE TABLE messages (
     UNIQUE (conversation_id, seq)
 );
 CREATE INDEX messages_author ON messages (author_id);
+
+-- The event log of each conversation, numbered by `seq` without gaps. Rows point at the
+-- current state (a message, a member) instead of copying it, so an erased message stays
+-- erased; replay builds each frame from what is stored now.
+CREATE TABLE events (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    kind            TEXT NOT NULL,               -- message.created, member.joined, ...
+    message_id      TEXT,                        -- message events
+    message_seq     INTEGER,                     -- message.deleted
+    user_id         TEXT,                        -- member events
+    role            TEXT,                        -- member.updated
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+) WITHOUT ROWID;
+
+-- Idempotency keys of sent messages, kept at least 24 hours.
+CREATE TABLE nonces (
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    nonce      TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX nonces_created_at ON nonces (created_at);

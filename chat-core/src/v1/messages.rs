@@ -58,6 +58,10 @@ pub struct Message {
 pub struct SendMessageRequest {
     /// The text: 1–4000 characters after trimming.
     pub content: MessageContent,
+    /// Optional idempotency key: sending again with the same nonce (within 24 hours)
+    /// returns the original message instead of posting it twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<super::frames::Nonce>,
 }
 
 /// `PATCH /api/v1/messages/{message_id}` (the author only).
@@ -97,4 +101,24 @@ pub struct MessagePage {
     /// When more messages lie further in the same direction: the id to pass as `before`
     /// (or as `after`, when walking forward) to get them. `null` at the end.
     pub next_cursor: Option<MessageId>,
+}
+
+/// `POST /api/v1/lobbies/{lobby_id}/read`, `POST /api/v1/chats/{chat_id}/read`: move the read
+/// cursor forward (it never moves back, nor past the newest message).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadRequest {
+    /// The message seq read up to.
+    pub seq: u64,
+}
+
+/// A read cursor after an update.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct ReadCursor {
+    /// The lobby or chat.
+    pub conversation_id: ConversationId,
+    /// The message seq read up to.
+    pub read_seq: u64,
 }

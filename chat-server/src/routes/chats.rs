@@ -2,8 +2,8 @@
 //! `POST|GET /api/v1/chats/{chat_id}/messages`, `POST /api/v1/users/{user_id}/messages`.
 
 use chat_core::v1::{
-    Chat, ChatId, ChatList, HistoryQuery, Message, MessagePage, OpenChatRequest,
-    SendMessageRequest, UserId,
+    Chat, ChatId, ChatList, HistoryQuery, MarkReadRequest, Message, MessagePage, OpenChatRequest,
+    ReadCursor, SendMessageRequest, UserId,
 };
 use salvo::prelude::*;
 
@@ -85,9 +85,15 @@ async fn send_chat_message(
     chat_id: PathId<ChatId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(&state, caller, Target::Chat(chat_id.0), body.0.content)
-        .await
-        .map(Created)
+    messages::send(
+        &state,
+        caller,
+        Target::Chat(chat_id.0),
+        body.0.content,
+        body.0.nonce,
+    )
+    .await
+    .map(Created)
 }
 
 /// Read a chat's history.
@@ -105,6 +111,22 @@ async fn chat_history(
         .map(Json)
 }
 
+/// Mark a chat read up to a message seq.
+///
+/// The cursor only moves forward and never past the newest message; the caller's other
+/// connections receive a `read` event.
+#[endpoint(tags("chats"))]
+async fn mark_chat_read(
+    state: State,
+    caller: Caller,
+    chat_id: PathId<ChatId>,
+    body: ApiJson<MarkReadRequest>,
+) -> Result<Json<ReadCursor>, Error> {
+    messages::mark_read(&state, caller, Target::Chat(chat_id.0), body.0.seq, None)
+        .await
+        .map(Json)
+}
+
 /// Send a direct message to a user, opening the chat on the first message.
 #[endpoint(tags("chats"))]
 pub(super) async fn send_to_user(
@@ -113,7 +135,7 @@ pub(super) async fn send_to_user(
     user_id: PathId<UserId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    chats::send_to_user(&state, caller, user_id.0, body.0.content)
+    chats::send_to_user(&state, caller, user_id.0, body.0.content, body.0.nonce)
         .await
         .map(Created)
 }

@@ -25,7 +25,8 @@ pub(super) fn router() -> Router {
                 .push(Router::with_path("join").post(join_lobby))
                 .push(Router::with_path("leave").post(leave_lobby))
                 .push(super::members::router())
-                .push(super::messages::lobby_router()),
+                .push(super::messages::lobby_router())
+                .push(super::messages::lobby_read_router()),
         )
 }
 

@@ -3,7 +3,8 @@
 //! `PATCH|DELETE /api/v1/messages/{message_id}`.
 
 use chat_core::v1::{
-    EditMessageRequest, HistoryQuery, LobbyId, Message, MessageId, MessagePage, SendMessageRequest,
+    EditMessageRequest, HistoryQuery, LobbyId, MarkReadRequest, Message, MessageId, MessagePage,
+    ReadCursor, SendMessageRequest,
 };
 use salvo::prelude::*;
 
@@ -21,6 +22,27 @@ pub(super) fn lobby_router() -> Router {
         .push(Router::with_path("{message_id}").get(get_lobby_message))
 }
 
+/// `POST /lobbies/{lobby_id}/read`, mounted under `/lobbies/{lobby_id}`.
+pub(super) fn lobby_read_router() -> Router {
+    Router::with_path("read").post(mark_lobby_read)
+}
+
+/// Mark a lobby read up to a message seq (members).
+///
+/// The cursor only moves forward and never past the newest message; the caller's other
+/// connections receive a `read` event.
+#[endpoint(tags("messages"))]
+async fn mark_lobby_read(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+    body: ApiJson<MarkReadRequest>,
+) -> Result<Json<ReadCursor>, Error> {
+    messages::mark_read(&state, caller, Target::Lobby(lobby_id.0), body.0.seq, None)
+        .await
+        .map(Json)
+}
+
 /// The routes of any message, lobby or direct.
 pub(super) fn router() -> Router {
     Router::with_path("messages/{message_id}")
@@ -36,9 +58,15 @@ async fn send_lobby_message(
     lobby_id: PathId<LobbyId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(&state, caller, Target::Lobby(lobby_id.0), body.0.content)
-        .await
-        .map(Created)
+    messages::send(
+        &state,
+        caller,
+        Target::Lobby(lobby_id.0),
+        body.0.content,
+        body.0.nonce,
+    )
+    .await
+    .map(Created)
 }
 
 /// Read a lobby's history (members).

@@ -11,6 +11,8 @@
 //! | `/api/v1/lobbies/{lobby_id}/members/*` | [`members`] |
 //! | `/api/v1/lobbies/{lobby_id}/messages/*`, `/api/v1/messages/{message_id}` | [`messages`] |
 //! | `/api/v1/chats/*`, `/api/v1/users/{user_id}/messages` | [`chats`] |
+//! | `/api/v1/lobbies/{lobby_id}/read`, `/api/v1/chats/{chat_id}/read` | [`messages`], [`chats`] |
+//! | `/api/v1/ws` (WebSocket) | [`crate::gateway`] |
 //! | `/healthz`, `/api/openapi.json`, `/docs` | [`meta`] |
 
 pub mod auth;
@@ -44,6 +46,7 @@ pub fn api_router() -> Router {
         .push(lobbies::router())
         .push(messages::router())
         .push(chats::router())
+        .push(Router::with_path("ws").goal(crate::gateway::connect))
 }
 
 /// The whole service: routes, documentation, CORS, security headers and the error catcher.

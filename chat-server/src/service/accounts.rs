@@ -1,13 +1,14 @@
 //! Registration, login, logout and the caller's own account.
 
 use chat_core::v1::{
-    Account, AuthResponse, DisplayName, LoginRequest, RegisterRequest, UpdateAccountRequest,
-    Username,
+    Account, AuthResponse, DisplayName, LoginRequest, RegisterRequest, ServerFrame,
+    UpdateAccountRequest, Username, close_code,
 };
 
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
+use crate::store::members::Departure;
 use crate::store::users::{AccountChanges, CreateUserError};
 
 async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
@@ -95,6 +96,9 @@ pub async fn login(
 /// Revokes the caller's token.
 pub async fn logout(state: &AppState, caller: Caller) -> Result<(), Error> {
     state.store.revoke_session(caller.session).await?;
+    state
+        .hub
+        .close_sessions(&[caller.session], close_code::UNAUTHORIZED);
     Ok(())
 }
 
@@ -152,6 +156,7 @@ pub async fn update_me(
             .store
             .revoke_other_sessions(caller.user_id, caller.session)
             .await?;
+        state.hub.close_sessions(&revoked, close_code::UNAUTHORIZED);
         tracing::info!(user = %caller.user_id, revoked = revoked.len(), "password changed");
     }
     Ok(account)
@@ -160,8 +165,33 @@ pub async fn update_me(
 /// Deletes the caller's account (see [`crate::store::Store::delete_user`] for what happens
 /// to their messages).
 pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
-    if !state.store.delete_user(caller.user_id).await? {
-        return Err(Error::Unauthorized("the account no longer exists"));
+    let deleted = state
+        .store
+        .delete_user(caller.user_id)
+        .await?
+        .ok_or(Error::Unauthorized("the account no longer exists"))?;
+    state
+        .hub
+        .close_user(caller.user_id, close_code::UNAUTHORIZED);
+    for (lobby, removal) in deleted.lobbies {
+        super::lobbies::publish_removal(
+            state,
+            lobby.as_lobby(),
+            caller.user_id,
+            Departure::Left,
+            removal,
+        );
+    }
+    for (chat, partner) in deleted.chats {
+        state.hub.send_to_user(
+            partner,
+            &ServerFrame::ChatDeleted {
+                conversation_id: chat.into(),
+            },
+            None,
+            false,
+        );
+        state.hub.remove_conversation(chat.into());
     }
     tracing::info!(user = %caller.user_id, "account deleted");
     Ok(())

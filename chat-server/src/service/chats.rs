@@ -1,7 +1,8 @@
 //! Direct chats.
 
 use chat_core::v1::{
-    Chat, ChatId, ChatList, Message, MessageContent, UserId, ValidationError, ValidationErrorKind,
+    Chat, ChatId, ChatList, Message, MessageContent, Nonce, ServerFrame, UserId, ValidationError,
+    ValidationErrorKind,
 };
 
 use super::access;
@@ -25,6 +26,10 @@ pub async fn open(
         return Err(Error::NotFound("user"));
     }
     let (id, created) = state.store.open_chat(caller.user_id, partner).await?;
+    state.hub.subscribe_user(caller.user_id, id.into());
+    if created {
+        state.hub.subscribe_user(partner, id.into());
+    }
     let chat = state
         .store
         .chat(id, caller.user_id)
@@ -54,6 +59,15 @@ pub async fn get(state: &AppState, caller: Caller, id: ChatId) -> Result<Chat, E
 pub async fn hide(state: &AppState, caller: Caller, id: ChatId) -> Result<(), Error> {
     access::chat_member(state, caller.user_id, id).await?;
     state.store.hide_chat(id, caller.user_id).await?;
+    state.hub.unsubscribe_user(caller.user_id, id.into());
+    state.hub.send_to_user(
+        caller.user_id,
+        &ServerFrame::ChatDeleted {
+            conversation_id: id.into(),
+        },
+        None,
+        false,
+    );
     Ok(())
 }
 
@@ -63,7 +77,8 @@ pub async fn send_to_user(
     caller: Caller,
     partner: UserId,
     content: MessageContent,
+    nonce: Option<Nonce>,
 ) -> Result<Message, Error> {
     let (chat, _) = open(state, caller, partner).await?;
-    super::messages::send(state, caller, access::Target::Chat(chat.id), content).await
+    super::messages::send(state, caller, access::Target::Chat(chat.id), content, nonce).await
 }

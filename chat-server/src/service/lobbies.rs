@@ -1,15 +1,15 @@
 //! Lobbies: creating, finding, changing, joining and leaving them.
 
 use chat_core::v1::{
-    CreateLobbyRequest, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, Role, UpdateLobbyRequest,
-    Visibility,
+    CreateLobbyRequest, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, Role, ServerFrame,
+    UpdateLobbyRequest, UserId,
 };
 
 use super::access;
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
-use crate::store::members::Removal;
+use crate::store::members::{Departure, Removal};
 
 async fn load(state: &AppState, caller: Caller, id: LobbyId) -> Result<Lobby, Error> {
     state
@@ -26,7 +26,7 @@ pub async fn create(
     request: CreateLobbyRequest,
 ) -> Result<Lobby, Error> {
     let description = request.description.unwrap_or_default();
-    Ok(state
+    let lobby = state
         .store
         .create_lobby(
             caller.user_id,
@@ -34,7 +34,9 @@ pub async fn create(
             &description,
             request.visibility,
         )
-        .await?)
+        .await?;
+    state.hub.subscribe_user(caller.user_id, lobby.id.into());
+    Ok(lobby)
 }
 
 /// The caller's lobbies.
@@ -75,7 +77,7 @@ pub async fn update(
     request: UpdateLobbyRequest,
 ) -> Result<Lobby, Error> {
     access::lobby_admin(state, caller.user_id, id).await?;
-    state
+    let seq = state
         .store
         .update_lobby(
             id,
@@ -84,15 +86,50 @@ pub async fn update(
             request.visibility,
         )
         .await?;
-    load(state, caller, id).await
+    let lobby = load(state, caller, id).await?;
+    state.hub.publish(&ServerFrame::LobbyUpdated {
+        conversation_id: id.into(),
+        seq,
+        name: lobby.name.clone(),
+        description: lobby.description.clone(),
+        visibility: lobby.visibility,
+    });
+    Ok(lobby)
 }
 
 /// Deletes a lobby with all its messages (admins).
 pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
     access::lobby_admin(state, caller.user_id, id).await?;
-    state.store.delete_conversation(id).await?;
+    if let Some(seq) = state.store.delete_conversation(id).await? {
+        state.hub.publish(&ServerFrame::LobbyDeleted {
+            conversation_id: id.into(),
+            seq,
+        });
+    }
     tracing::info!(lobby = %id, by = %caller.user_id, "lobby deleted");
     Ok(())
+}
+
+/// Adds `user` to a lobby and tells its members; `false` when already a member.
+pub(crate) async fn add(
+    state: &AppState,
+    id: LobbyId,
+    user: UserId,
+    role: Role,
+) -> Result<bool, Error> {
+    match state.store.add_member(id.into(), user, role).await? {
+        Some((member, seq)) => {
+            // Subscribe first, so the new member receives their own `member.joined`.
+            state.hub.subscribe_user(user, id.into());
+            state.hub.publish(&ServerFrame::MemberJoined {
+                conversation_id: id.into(),
+                seq,
+                member,
+            });
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Joins a public lobby. Joining a lobby one is already in changes nothing.
@@ -100,21 +137,76 @@ pub async fn join(state: &AppState, caller: Caller, id: LobbyId) -> Result<Lobby
     let lobby = access::visible_lobby(state, caller.user_id, id).await?;
     if lobby.role.is_none() {
         // visible_lobby hides private lobbies from non-members, so this one is public.
-        debug_assert_eq!(lobby.visibility, Visibility::Public);
-        state
-            .store
-            .add_member(id.into(), caller.user_id, Role::Member)
-            .await?;
+        add(state, id, caller.user_id, Role::Member).await?;
     }
     load(state, caller, id).await
+}
+
+/// Removes `user` from a lobby and tells its members (the departing user included).
+pub(crate) async fn remove(
+    state: &AppState,
+    id: LobbyId,
+    user: UserId,
+    departure: Departure,
+) -> Result<bool, Error> {
+    let removal = state
+        .store
+        .remove_member(id.into(), user, departure)
+        .await?;
+    Ok(publish_removal(state, id, user, departure, removal))
+}
+
+/// Publishes what a removal changed; `false` when the user was not a member.
+pub(crate) fn publish_removal(
+    state: &AppState,
+    id: LobbyId,
+    user: UserId,
+    departure: Departure,
+    removal: Removal,
+) -> bool {
+    let conversation_id = id.into();
+    match removal {
+        Removal::NotMember => false,
+        Removal::Removed {
+            event_seq: seq,
+            promoted,
+        } => {
+            state.hub.publish(&match departure {
+                Departure::Left => ServerFrame::MemberLeft {
+                    conversation_id,
+                    seq,
+                    user_id: user,
+                },
+                Departure::Removed => ServerFrame::MemberRemoved {
+                    conversation_id,
+                    seq,
+                    user_id: user,
+                },
+            });
+            if let Some((heir, seq)) = promoted {
+                state.hub.publish(&ServerFrame::MemberUpdated {
+                    conversation_id,
+                    seq,
+                    user_id: heir,
+                    role: Role::Admin,
+                });
+            }
+            true
+        }
+        Removal::LobbyDeleted => {
+            state.hub.remove_conversation(conversation_id);
+            true
+        }
+    }
 }
 
 /// Leaves a lobby. The last admin's leaving promotes the longest-standing member; the last
 /// member's leaving deletes the lobby.
 pub async fn leave(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
     access::lobby_member(state, caller.user_id, id).await?;
-    match state.store.remove_member(id.into(), caller.user_id).await? {
-        Removal::NotMember => Err(Error::NotFound("membership")),
-        Removal::Removed { .. } | Removal::LobbyDeleted => Ok(()),
+    if remove(state, id, caller.user_id, Departure::Left).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("membership"))
     }
 }

@@ -1,12 +1,12 @@
 //! Lobby membership as administered by lobby admins.
 
-use chat_core::v1::{LobbyId, Member, MemberPage, PageQuery, Role, UserId};
+use chat_core::v1::{LobbyId, Member, MemberPage, PageQuery, Role, ServerFrame, UserId};
 
-use super::access;
+use super::{access, lobbies};
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
-use crate::store::members::{Removal, RoleChange};
+use crate::store::members::{Departure, RoleChange};
 
 /// The members of a lobby (members only).
 pub async fn list(
@@ -54,7 +54,7 @@ pub async fn add(
     if state.store.user(user).await?.is_none() {
         return Err(Error::NotFound("user"));
     }
-    let added = state.store.add_member(lobby.into(), user, role).await?;
+    let added = lobbies::add(state, lobby, user, role).await?;
     let member = state
         .store
         .member(lobby.into(), user)
@@ -79,7 +79,13 @@ pub async fn set_role(
                 "a lobby needs an admin: promote someone else first",
             ));
         }
-        RoleChange::Changed => {}
+        RoleChange::Unchanged => {}
+        RoleChange::Changed(seq) => state.hub.publish(&ServerFrame::MemberUpdated {
+            conversation_id: lobby.into(),
+            seq,
+            user_id: user,
+            role,
+        }),
     }
     state
         .store
@@ -95,13 +101,16 @@ pub async fn remove(
     lobby: LobbyId,
     user: UserId,
 ) -> Result<(), Error> {
-    if user == caller.user_id {
+    let departure = if user == caller.user_id {
         access::lobby_member(state, caller.user_id, lobby).await?;
+        Departure::Left
     } else {
         access::lobby_admin(state, caller.user_id, lobby).await?;
-    }
-    match state.store.remove_member(lobby.into(), user).await? {
-        Removal::NotMember => Err(Error::NotFound("member")),
-        Removal::Removed { .. } | Removal::LobbyDeleted => Ok(()),
+        Departure::Removed
+    };
+    if lobbies::remove(state, lobby, user, departure).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("member"))
     }
 }

@@ -1,28 +1,57 @@
-//! Posting, reading, editing and deleting messages in any conversation.
+//! Posting, reading, editing and deleting messages in any conversation, and read cursors.
+//!
+//! REST handlers and the WebSocket gateway both come here, and every change is published to
+//! the hub from here: one pipeline, so a message posted over REST arrives live too.
 
 use chat_core::v1::{
-    ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage,
-    ValidationError, ValidationErrorKind,
+    HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce, ReadCursor,
+    ServerFrame, ValidationError, ValidationErrorKind,
 };
 
 use super::access::{self, Target};
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
-use crate::store::messages::Anchor;
+use crate::store::conversations::ConversationKind;
+use crate::store::messages::{Anchor, Posted};
 
-/// Posts a message to a conversation the caller belongs to.
+/// Posts a message to a conversation the caller belongs to. A `nonce` used before returns
+/// the original message without posting again.
 pub async fn send(
     state: &AppState,
     caller: Caller,
     target: Target,
     content: MessageContent,
+    nonce: Option<Nonce>,
 ) -> Result<Message, Error> {
-    access::conversation_member(state, caller.user_id, target).await?;
-    Ok(state
+    let membership = access::conversation_member(state, caller.user_id, target).await?;
+    state
+        .limiter
+        .check(caller.user_id)
+        .map_err(|retry_after| Error::RateLimited { retry_after })?;
+    let conversation_id = target.id();
+    match state
         .store
-        .insert_message(target.id(), caller.user_id, &content)
-        .await?)
+        .insert_message(conversation_id, caller.user_id, &content, nonce.as_ref())
+        .await?
+    {
+        Posted::New { message, event_seq } => {
+            if membership.kind == ConversationKind::Chat {
+                // The message brings the chat back for a partner who had deleted it.
+                for user in state.store.member_ids(conversation_id).await? {
+                    state.hub.subscribe_user(user, conversation_id);
+                }
+            }
+            state.hub.publish(&ServerFrame::MessageCreated {
+                conversation_id,
+                seq: event_seq,
+                message: message.clone(),
+            });
+            Ok(message)
+        }
+        Posted::Duplicate(Some(message)) => Ok(message),
+        Posted::Duplicate(None) => Err(Error::NotFound("message")),
+    }
 }
 
 fn bad_cursor(field: &'static str) -> Error {
@@ -84,7 +113,7 @@ pub async fn get_in_lobby(
 ) -> Result<Message, Error> {
     access::lobby_member(state, caller.user_id, lobby).await?;
     match state.store.message(id).await? {
-        Some(message) if message.conversation_id == ConversationId::from(lobby) => Ok(message),
+        Some(message) if message.conversation_id == lobby.into() => Ok(message),
         _ => Err(Error::NotFound("message")),
     }
 }
@@ -120,11 +149,17 @@ pub async fn edit(
     if meta.author_id != Some(caller.user_id) {
         return Err(Error::Forbidden("only the author can edit a message"));
     }
-    state
+    let (message, seq) = state
         .store
         .edit_message(id, &content)
         .await?
-        .ok_or(Error::NotFound("message"))
+        .ok_or(Error::NotFound("message"))?;
+    state.hub.publish(&ServerFrame::MessageUpdated {
+        conversation_id: message.conversation_id,
+        seq,
+        message: message.clone(),
+    });
+    Ok(message)
 }
 
 /// Deletes a message for everyone (its author, or an admin of its lobby).
@@ -135,8 +170,45 @@ pub async fn delete(state: &AppState, caller: Caller, id: MessageId) -> Result<(
             "only the author or a lobby admin can delete a message",
         ));
     }
-    if !state.store.delete_message(id).await? {
-        return Err(Error::NotFound("message"));
-    }
+    let deleted = state
+        .store
+        .delete_message(id)
+        .await?
+        .ok_or(Error::NotFound("message"))?;
+    state.hub.publish(&ServerFrame::MessageDeleted {
+        conversation_id: deleted.conversation_id,
+        seq: deleted.event_seq,
+        message_id: id,
+        message_seq: deleted.message_seq,
+    });
     Ok(())
+}
+
+/// Moves the caller's read cursor forward and tells their other connections.
+pub async fn mark_read(
+    state: &AppState,
+    caller: Caller,
+    target: Target,
+    seq: u64,
+    from: Option<crate::gateway::hub::ConnId>,
+) -> Result<ReadCursor, Error> {
+    access::conversation_member(state, caller.user_id, target).await?;
+    let conversation_id = target.id();
+    let read_seq = state
+        .store
+        .mark_read(conversation_id, caller.user_id, seq)
+        .await?;
+    state.hub.send_to_user(
+        caller.user_id,
+        &ServerFrame::Read {
+            conversation_id,
+            seq: read_seq,
+        },
+        from,
+        false,
+    );
+    Ok(ReadCursor {
+        conversation_id,
+        read_seq,
+    })
 }

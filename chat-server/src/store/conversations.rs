@@ -119,3 +119,83 @@ impl Store {
         Ok(count(read.unwrap_or(0)))
     }
 }
+
+impl Store {
+    /// Every conversation of `user` (lobbies, and chats they have not deleted) with its
+    /// counters and the user's read state: what `ready` reports.
+    pub async fn conversation_states(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<chat_core::v1::ConversationState>, StoreError> {
+        type Row = (String, String, i64, i64, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT c.id, c.kind, c.event_seq, c.last_seq, m.read_seq,
+                (SELECT COUNT(*) FROM (
+                    SELECT 1 FROM messages x
+                    WHERE x.conversation_id = c.id AND x.seq > MAX(m.read_seq, m.cleared_seq)
+                      AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != m.user_id)
+                    LIMIT 1000))
+             FROM members m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.user_id = ? AND m.hidden = 0
+             ORDER BY c.id",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(id, kind, event_seq, last_seq, read_seq, unread)| {
+                Ok(chat_core::v1::ConversationState {
+                    conversation_id: super::parse_id(&id)?,
+                    kind: match kind.as_str() {
+                        "lobby" => chat_core::v1::ConversationKind::Lobby,
+                        _ => chat_core::v1::ConversationKind::Chat,
+                    },
+                    seq: count(event_seq),
+                    last_message_seq: count(last_seq),
+                    read_seq: count(read_seq),
+                    unread_count: count(unread),
+                    online: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// The ids of the conversations `user` receives events of.
+    pub async fn subscriptions(&self, user: UserId) -> Result<Vec<ConversationId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT conversation_id FROM members WHERE user_id = ? AND hidden = 0",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        ids.iter().map(|id| super::parse_id(id)).collect()
+    }
+
+    /// Whether two users share a lobby or a chat.
+    pub async fn share_conversation(&self, a: UserId, b: UserId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM members x JOIN members y ON y.conversation_id = x.conversation_id
+             WHERE x.user_id = ? AND y.user_id = ? LIMIT 1",
+        )
+        .bind(a.to_string())
+        .bind(b.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+}
+
+impl Store {
+    /// The members of a conversation (both users of a chat).
+    pub async fn member_ids(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<UserId>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT user_id FROM members WHERE conversation_id = ?")
+                .bind(conversation.to_string())
+                .fetch_all(self.pool())
+                .await?;
+        ids.iter().map(|id| super::parse_id(id)).collect()
+    }
+}

@@ -6,6 +6,7 @@ use chat_core::v1::{
 };
 
 use super::conversations::{parse_role, parse_visibility};
+use super::events::{self, EventKind, NewEvent};
 use super::{
     Store, StoreError, count, like_prefix, new_id, now_millis, parse_id, parse_text, timestamp,
 };
@@ -114,6 +115,16 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        events::append(
+            &mut tx,
+            &id,
+            NewEvent::member(
+                EventKind::MemberJoined,
+                parse_id(&creator)?,
+                Some(chat_core::v1::Role::Admin),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         let lobby = self.lobby(parse_id(&id)?, parse_id(&creator)?).await?;
         lobby.ok_or_else(|| StoreError::Corrupt("created lobby vanished".into()))
@@ -185,14 +196,15 @@ impl Store {
         Ok(LobbyPage { items, next_cursor })
     }
 
-    /// Renames, describes or changes the visibility of a lobby.
+    /// Renames, describes or changes the visibility of a lobby, with a `lobby.updated` event.
     pub async fn update_lobby(
         &self,
         id: LobbyId,
         name: Option<&LobbyName>,
         description: Option<&Description>,
         visibility: Option<Visibility>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE lobbies SET
                 name = COALESCE(?, name),
@@ -208,21 +220,30 @@ impl Store {
         .bind(visibility.map(Visibility::as_str))
         .bind(now_millis())
         .bind(id.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        let seq = events::append(
+            &mut tx,
+            &id.to_string(),
+            NewEvent::lobby(EventKind::LobbyUpdated),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
-    /// Deletes a lobby with its members and messages.
+    /// Deletes a conversation with its members, messages and events. Returns the seq its
+    /// deletion takes in the event stream (one past the last stored event), or `None` when
+    /// it did not exist.
     pub async fn delete_conversation(
         &self,
         id: impl Into<chat_core::v1::ConversationId>,
-    ) -> Result<bool, StoreError> {
-        Ok(sqlx::query("DELETE FROM conversations WHERE id = ?")
-            .bind(id.into().to_string())
-            .execute(self.pool())
-            .await?
-            .rows_affected()
-            > 0)
+    ) -> Result<Option<u64>, StoreError> {
+        let last: Option<i64> =
+            sqlx::query_scalar("DELETE FROM conversations WHERE id = ? RETURNING event_seq")
+                .bind(id.into().to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(last.map(|seq| count(seq) + 1))
     }
 }

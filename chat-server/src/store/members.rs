@@ -4,6 +4,7 @@ use chat_core::v1::{ConversationId, Cursor, Member, MemberPage, PageLimit, Role,
 use sqlx::{Sqlite, Transaction};
 
 use super::conversations::parse_role;
+use super::events::{self, EventKind, NewEvent};
 use super::users::UserRow;
 use super::{Store, StoreError, now_millis, parse_id, timestamp};
 
@@ -36,8 +37,10 @@ pub enum Removal {
     NotMember,
     /// The member is gone; the lobby lives on.
     Removed {
-        /// Who became admin because the last admin left.
-        promoted: Option<UserId>,
+        /// The `member.left` or `member.removed` event.
+        event_seq: u64,
+        /// Who became admin because the last admin left, and that `member.updated` event.
+        promoted: Option<(UserId, u64)>,
     },
     /// The last member left, so the lobby was deleted.
     LobbyDeleted,
@@ -50,8 +53,19 @@ pub enum RoleChange {
     NotMember,
     /// Refused: the lobby would have no admin left.
     LastAdmin,
-    /// Done.
-    Changed,
+    /// The member already had that role.
+    Unchanged,
+    /// Done, as this `member.updated` event.
+    Changed(u64),
+}
+
+/// Why a member goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// They left (or their account was deleted).
+    Left,
+    /// An admin removed them.
+    Removed,
 }
 
 /// Removes `user` from the lobby `conversation` inside `tx`, promoting the longest-standing
@@ -60,6 +74,7 @@ pub(crate) async fn remove_in_tx(
     tx: &mut Transaction<'static, Sqlite>,
     conversation: &str,
     user: &str,
+    departure: Departure,
 ) -> Result<Removal, StoreError> {
     let role: Option<String> = sqlx::query_scalar(
         "DELETE FROM members WHERE conversation_id = ? AND user_id = ? RETURNING role",
@@ -83,6 +98,16 @@ pub(crate) async fn remove_in_tx(
             .await?;
         return Ok(Removal::LobbyDeleted);
     }
+    let kind = match departure {
+        Departure::Left => EventKind::MemberLeft,
+        Departure::Removed => EventKind::MemberRemoved,
+    };
+    let event_seq = events::append(
+        tx,
+        conversation,
+        NewEvent::member(kind, parse_id(user)?, None),
+    )
+    .await?;
     let mut promoted = None;
     if parse_role(&role)? == Role::Admin {
         let admins: i64 = sqlx::query_scalar(
@@ -102,21 +127,34 @@ pub(crate) async fn remove_in_tx(
             .bind(conversation)
             .fetch_one(&mut **tx)
             .await?;
-            promoted = Some(parse_id(&heir)?);
+            let heir = parse_id(&heir)?;
+            let seq = events::append(
+                tx,
+                conversation,
+                NewEvent::member(EventKind::MemberUpdated, heir, Some(Role::Admin)),
+            )
+            .await?;
+            promoted = Some((heir, seq));
         }
     }
-    Ok(Removal::Removed { promoted })
+    Ok(Removal::Removed {
+        event_seq,
+        promoted,
+    })
 }
 
 impl Store {
-    /// Adds `user` to a conversation; `false` when they were already in it. The new member's
-    /// read cursor starts at the newest message: history from before is not "unread".
+    /// Adds `user` to a lobby with a `member.joined` event. Returns the member and the event
+    /// seq, or `None` when they were already in it. The new member's read cursor starts at the
+    /// newest message: history from before is not "unread".
     pub async fn add_member(
         &self,
         conversation: ConversationId,
         user: UserId,
         role: Role,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<(Member, u64)>, StoreError> {
+        let conversation_text = conversation.to_string();
+        let mut tx = self.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO members (conversation_id, user_id, role, joined_at, read_seq)
              SELECT id, ?, ?, ?, last_seq FROM conversations WHERE id = ?
@@ -125,11 +163,28 @@ impl Store {
         .bind(user.to_string())
         .bind(role.as_str())
         .bind(now_millis())
-        .bind(conversation.to_string())
-        .execute(self.pool())
+        .bind(&conversation_text)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        Ok(added > 0)
+        if added == 0 {
+            return Ok(None);
+        }
+        let seq = events::append(
+            &mut tx,
+            &conversation_text,
+            NewEvent::member(EventKind::MemberJoined, user, Some(role)),
+        )
+        .await?;
+        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = ? AND m.user_id = ?");
+        let member = sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
+            .bind(&conversation_text)
+            .bind(user.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .into_member()?;
+        tx.commit().await?;
+        Ok(Some((member, seq)))
     }
 
     /// One member of a conversation.
@@ -205,14 +260,23 @@ impl Store {
                 return Ok(RoleChange::LastAdmin);
             }
         }
+        if parse_role(&current)? == role {
+            return Ok(RoleChange::Unchanged);
+        }
         sqlx::query("UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?")
             .bind(role.as_str())
             .bind(conversation.to_string())
             .bind(user.to_string())
             .execute(&mut *tx)
             .await?;
+        let seq = events::append(
+            &mut tx,
+            &conversation.to_string(),
+            NewEvent::member(EventKind::MemberUpdated, user, Some(role)),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(RoleChange::Changed)
+        Ok(RoleChange::Changed(seq))
     }
 
     /// Removes a member from a lobby (leaving, or removal by an admin).
@@ -220,9 +284,16 @@ impl Store {
         &self,
         conversation: ConversationId,
         user: UserId,
+        departure: Departure,
     ) -> Result<Removal, StoreError> {
         let mut tx = self.begin_write().await?;
-        let removal = remove_in_tx(&mut tx, &conversation.to_string(), &user.to_string()).await?;
+        let removal = remove_in_tx(
+            &mut tx,
+            &conversation.to_string(),
+            &user.to_string(),
+            departure,
+        )
+        .await?;
         tx.commit().await?;
         Ok(removal)
     }

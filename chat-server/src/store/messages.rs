@@ -1,8 +1,10 @@
 //! Messages of lobbies and chats: the `messages` table and each conversation's `seq`.
 
 use chat_core::v1::{
-    Author, ConversationId, Message, MessageContent, MessageId, PageLimit, UserId,
+    Author, ConversationId, Message, MessageContent, MessageId, Nonce, PageLimit, UserId,
 };
+
+use super::events::{self, EventKind, NewEvent};
 
 use super::{Store, StoreError, count, new_id, now_millis, parse_id, parse_text, timestamp};
 
@@ -79,22 +81,39 @@ fn seq_param(seq: u64) -> i64 {
 }
 
 impl Store {
-    /// Stores a message under the conversation's next `seq`.
+    /// Stores a message under the conversation's next `seq`, with its `message.created`
+    /// event.
     ///
-    /// The counter update and the insert commit together, and SQLite has a single writer,
+    /// The counter updates and the insert commit together, and SQLite has a single writer,
     /// so seqs are gap-free and unique. Posting also marks the conversation read up to the
     /// new message for its author and brings a chat back for members who had deleted it.
+    /// With a `nonce` the author used before, nothing is written and the original message
+    /// is returned.
     pub async fn insert_message(
         &self,
         conversation: ConversationId,
         author: UserId,
         content: &MessageContent,
-    ) -> Result<Message, StoreError> {
+        nonce: Option<&Nonce>,
+    ) -> Result<Posted, StoreError> {
         let id = new_id().to_string();
         let conversation = conversation.to_string();
         let author = author.to_string();
         let now = now_millis();
         let mut tx = self.begin_write().await?;
+        if let Some(nonce) = nonce {
+            let original: Option<String> =
+                sqlx::query_scalar("SELECT message_id FROM nonces WHERE user_id = ? AND nonce = ?")
+                    .bind(&author)
+                    .bind(nonce.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(original) = original {
+                tx.rollback().await?;
+                let message = self.message(parse_id(&original)?).await?;
+                return Ok(Posted::Duplicate(message));
+            }
+        }
         let seq: i64 = sqlx::query_scalar(
             "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
         )
@@ -113,6 +132,17 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(nonce) = nonce {
+            sqlx::query(
+                "INSERT INTO nonces (user_id, nonce, message_id, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&author)
+            .bind(nonce.as_str())
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
             "UPDATE members SET
                 read_seq = CASE WHEN user_id = ?2 THEN ?3 ELSE read_seq END,
@@ -124,13 +154,22 @@ impl Store {
         .bind(seq)
         .execute(&mut *tx)
         .await?;
+        let event_seq = events::append(
+            &mut tx,
+            &conversation,
+            NewEvent::message(EventKind::MessageCreated, parse_id(&id)?, count(seq)),
+        )
+        .await?;
         let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?");
         let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
             .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
-        row.into_message()
+        Ok(Posted::New {
+            message: row.into_message()?,
+            event_seq,
+        })
     }
 
     /// The facts about a message needed to authorize an action on it.
@@ -198,38 +237,91 @@ impl Store {
         Ok((items, more))
     }
 
-    /// Replaces the text of a message that is not deleted.
+    /// Replaces the text of a message that is not deleted, with a `message.updated` event.
     pub async fn edit_message(
         &self,
         id: MessageId,
         content: &MessageContent,
-    ) -> Result<Option<Message>, StoreError> {
-        let updated = sqlx::query(
-            "UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL",
+    ) -> Result<Option<(Message, u64)>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let updated: Option<(String, i64)> = sqlx::query_as(
+            "UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL
+             RETURNING conversation_id, seq",
         )
         .bind(content.as_str())
         .bind(now_millis())
         .bind(id.to_string())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if updated == 0 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((conversation, seq)) = updated else {
             return Ok(None);
-        }
-        self.message(id).await
+        };
+        let event_seq = events::append(
+            &mut tx,
+            &conversation,
+            NewEvent::message(EventKind::MessageUpdated, id, count(seq)),
+        )
+        .await?;
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?");
+        let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some((row.into_message()?, event_seq)))
     }
 
-    /// Deletes a message: the row stays as a tombstone that keeps its `seq`, and the text is
-    /// erased.
-    pub async fn delete_message(&self, id: MessageId) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
-            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+    /// Deletes a message: the row stays as a tombstone that keeps its `seq`, the text is
+    /// erased, and a `message.deleted` event is appended.
+    pub async fn delete_message(&self, id: MessageId) -> Result<Option<Deleted>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let deleted: Option<(String, i64)> = sqlx::query_as(
+            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
+             RETURNING conversation_id, seq",
         )
         .bind(now_millis())
         .bind(id.to_string())
-        .execute(self.pool())
-        .await?
-        .rows_affected()
-            > 0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((conversation, seq)) = deleted else {
+            return Ok(None);
+        };
+        let event_seq = events::append(
+            &mut tx,
+            &conversation,
+            NewEvent::message(EventKind::MessageDeleted, id, count(seq)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Deleted {
+            conversation_id: parse_id(&conversation)?,
+            message_seq: count(seq),
+            event_seq,
+        }))
     }
+}
+
+/// The outcome of posting.
+#[derive(Debug)]
+pub enum Posted {
+    /// Stored now, as event `event_seq`.
+    New {
+        /// The message.
+        message: Message,
+        /// Its `message.created` event.
+        event_seq: u64,
+    },
+    /// The nonce was used before: the original message (`None` if since deleted).
+    Duplicate(Option<Message>),
+}
+
+/// A deleted message.
+#[derive(Debug, Clone, Copy)]
+pub struct Deleted {
+    /// Where it was.
+    pub conversation_id: ConversationId,
+    /// Its message seq.
+    pub message_seq: u64,
+    /// The `message.deleted` event.
+    pub event_seq: u64,
 }

@@ -11,6 +11,7 @@
 
 pub mod chats;
 pub mod conversations;
+pub mod events;
 pub mod lobbies;
 pub mod login_failures;
 pub mod members;

@@ -72,6 +72,15 @@ pub struct AccountChanges {
     pub password_hash: Option<String>,
 }
 
+/// What deleting an account changed.
+#[derive(Debug)]
+pub struct DeletedUser {
+    /// The lobbies the user left, and how.
+    pub lobbies: Vec<(chat_core::v1::ConversationId, super::members::Removal)>,
+    /// The direct chats deleted with the account, with the other participant.
+    pub chats: Vec<(chat_core::v1::ChatId, UserId)>,
+}
+
 /// A registration that could not be stored.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
@@ -207,9 +216,15 @@ impl Store {
     /// Lobby messages stay, with no author; the user's direct chats are deleted with their
     /// messages; lobbies the user administered alone get a new admin (or are deleted when
     /// nobody is left). Sessions go with the account.
-    pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
+    pub async fn delete_user(&self, id: UserId) -> Result<Option<DeletedUser>, StoreError> {
         let id = id.to_string();
         let mut tx = self.begin_write().await?;
+        let chats: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, user_low, user_high FROM chats WHERE user_low = ?1 OR user_high = ?1",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx)
+        .await?;
         sqlx::query(
             "DELETE FROM conversations WHERE id IN
                 (SELECT id FROM chats WHERE user_low = ?1 OR user_high = ?1)",
@@ -225,8 +240,12 @@ impl Store {
         .bind(&id)
         .fetch_all(&mut *tx)
         .await?;
+        let mut departures = Vec::with_capacity(lobbies.len());
         for lobby in &lobbies {
-            super::members::remove_in_tx(&mut tx, lobby, &id).await?;
+            let removal =
+                super::members::remove_in_tx(&mut tx, lobby, &id, super::members::Departure::Left)
+                    .await?;
+            departures.push((parse_id(lobby)?, removal));
         }
         let deleted = sqlx::query("DELETE FROM users WHERE id = ?")
             .bind(&id)
@@ -234,8 +253,21 @@ impl Store {
             .await?
             .rows_affected()
             > 0;
+        if !deleted {
+            return Ok(None);
+        }
         tx.commit().await?;
-        Ok(deleted)
+        let chats = chats
+            .into_iter()
+            .map(|(chat, low, high)| {
+                let partner = if low == id { high } else { low };
+                Ok((parse_id(&chat)?, parse_id(&partner)?))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Some(DeletedUser {
+            lobbies: departures,
+            chats,
+        }))
     }
 
     /// Users whose username or display name starts with `q`, ordered by username.

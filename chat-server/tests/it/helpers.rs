@@ -89,6 +89,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::with_data_dir(dir.path());
     config.bcrypt_cost = 4;
+    // Tests send in bursts; the limit itself is tested with its own settings.
+    config.gateway.send_burst = 100_000;
     config.jwt_secret = Some(Secret::new("test-secret-test-secret-test-secret!"));
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

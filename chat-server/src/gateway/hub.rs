@@ -1,0 +1,475 @@
+//! The in-process event hub: who is connected, who receives which conversation, and
+//! delivery that never waits.
+//!
+//! Each connection has a bounded queue. Publishing serializes a frame once and hands every
+//! recipient a cheap clone of the same bytes with `try_send`; a recipient whose queue is full
+//! is cut off with the `lagged` close code instead of slowing anyone else. Only typing and
+//! presence frames are dropped quietly when a queue is full, never conversation events.
+//!
+//! Events of one conversation are published after their transaction commits, so two events
+//! can reach the hub out of order; sessions put them back in order by `seq`, filling any gap
+//! from the database (see `session.rs`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, RwLock};
+
+use chat_core::v1::{ConversationId, ServerFrame, UserId, close_code};
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+use uuid::Uuid;
+
+/// Identifies one connection inside the hub.
+pub type ConnId = u64;
+
+/// What a connection's queue carries.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    /// A conversation event; the session delivers these in `seq` order per conversation.
+    Event {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its event seq.
+        seq: u64,
+        /// The serialized frame, shared by all recipients.
+        text: Utf8Bytes,
+        /// Whose membership this event ends, if it is a departure.
+        departed: Option<UserId>,
+        /// Whose membership this event starts, if it is a join.
+        joined: Option<UserId>,
+    },
+    /// Any other frame.
+    Frame(Utf8Bytes),
+}
+
+/// A request to close one connection, set by the hub and awaited by its session.
+#[derive(Debug, Default)]
+pub struct Control {
+    code: AtomicU16,
+    notify: Notify,
+}
+
+impl Control {
+    /// Asks the session to close with `code` (the first request wins).
+    pub fn close(&self, code: u16) {
+        if self
+            .code
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.notify.notify_one();
+        }
+    }
+
+    /// Completes with the close code once a close was requested.
+    pub async fn requested(&self) -> u16 {
+        loop {
+            let code = self.code.load(Ordering::Acquire);
+            if code != 0 {
+                return code;
+            }
+            self.notify.notified().await;
+        }
+    }
+}
+
+/// What a session holds of its registration.
+#[derive(Debug)]
+pub struct Registration {
+    /// The connection's id in the hub.
+    pub id: ConnId,
+    /// Its queue.
+    pub rx: mpsc::Receiver<Outbound>,
+    /// Close requests.
+    pub control: Arc<Control>,
+    /// Whether this is the user's only connection (they just came online).
+    pub first: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Recipient {
+    user: UserId,
+    tx: mpsc::Sender<Outbound>,
+    control: Arc<Control>,
+}
+
+#[derive(Debug)]
+struct Conn {
+    recipient: Recipient,
+    session: Uuid,
+    conversations: HashSet<ConversationId>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    next_id: ConnId,
+    conns: HashMap<ConnId, Conn>,
+    by_user: HashMap<UserId, Vec<ConnId>>,
+    by_conversation: HashMap<ConversationId, HashMap<ConnId, Recipient>>,
+}
+
+impl Inner {
+    fn subscribe(&mut self, id: ConnId, conversation: ConversationId) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        if conn.conversations.insert(conversation) {
+            self.by_conversation
+                .entry(conversation)
+                .or_default()
+                .insert(id, conn.recipient.clone());
+        }
+    }
+
+    fn unsubscribe(&mut self, id: ConnId, conversation: ConversationId) {
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.conversations.remove(&conversation);
+        }
+        if let Some(subscribers) = self.by_conversation.get_mut(&conversation) {
+            subscribers.remove(&id);
+            if subscribers.is_empty() {
+                self.by_conversation.remove(&conversation);
+            }
+        }
+    }
+
+    fn user_conns(&self, user: UserId) -> Vec<ConnId> {
+        self.by_user.get(&user).cloned().unwrap_or_default()
+    }
+
+    fn remove(&mut self, id: ConnId) -> Option<(UserId, bool)> {
+        let conn = self.conns.remove(&id)?;
+        for conversation in &conn.conversations {
+            if let Some(subscribers) = self.by_conversation.get_mut(conversation) {
+                subscribers.remove(&id);
+                if subscribers.is_empty() {
+                    self.by_conversation.remove(conversation);
+                }
+            }
+        }
+        let user = conn.recipient.user;
+        let mut last = false;
+        if let Some(ids) = self.by_user.get_mut(&user) {
+            ids.retain(|c| *c != id);
+            if ids.is_empty() {
+                self.by_user.remove(&user);
+                last = true;
+            }
+        }
+        Some((user, last))
+    }
+}
+
+/// Why a connection was not registered.
+#[derive(Debug, thiserror::Error)]
+#[error("the user has {0} connections open already")]
+pub struct TooManyConnections(pub usize);
+
+/// All live connections of this server.
+#[derive(Debug)]
+pub struct Hub {
+    inner: RwLock<Inner>,
+    queue: usize,
+    per_user: usize,
+}
+
+fn serialize(frame: &ServerFrame) -> Utf8Bytes {
+    // Serializing our own types into a String cannot fail (no maps with non-string keys).
+    Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default())
+}
+
+impl Hub {
+    /// A hub whose connections queue up to `queue` frames each, at most `per_user`
+    /// connections per user.
+    pub fn new(queue: usize, per_user: usize) -> Self {
+        Self {
+            inner: RwLock::new(Inner::default()),
+            queue: queue.max(1),
+            per_user: per_user.max(1),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        // A panic while holding the lock leaves the maps consistent (every mutation is a
+        // single insert or remove), so a poisoned lock is safe to keep using.
+        self.inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a connection of `user` authenticated by token `session`.
+    pub fn register(
+        &self,
+        user: UserId,
+        session: Uuid,
+    ) -> Result<Registration, TooManyConnections> {
+        let (tx, rx) = mpsc::channel(self.queue);
+        let control = Arc::new(Control::default());
+        let mut inner = self.write();
+        let existing = inner.by_user.get(&user).map_or(0, Vec::len);
+        if existing >= self.per_user {
+            return Err(TooManyConnections(existing));
+        }
+        inner.next_id += 1;
+        let id = inner.next_id;
+        inner.conns.insert(
+            id,
+            Conn {
+                recipient: Recipient {
+                    user,
+                    tx,
+                    control: control.clone(),
+                },
+                session,
+                conversations: HashSet::new(),
+            },
+        );
+        inner.by_user.entry(user).or_default().push(id);
+        Ok(Registration {
+            id,
+            rx,
+            control,
+            first: existing == 0,
+        })
+    }
+
+    /// Removes a connection. Returns its user when that was their last connection.
+    pub fn unregister(&self, id: ConnId) -> Option<UserId> {
+        match self.write().remove(id) {
+            Some((user, true)) => Some(user),
+            _ => None,
+        }
+    }
+
+    /// Subscribes one connection to conversations.
+    pub fn subscribe(&self, id: ConnId, conversations: impl IntoIterator<Item = ConversationId>) {
+        let mut inner = self.write();
+        for conversation in conversations {
+            inner.subscribe(id, conversation);
+        }
+    }
+
+    /// Subscribes every connection of `user` to a conversation.
+    pub fn subscribe_user(&self, user: UserId, conversation: ConversationId) {
+        let mut inner = self.write();
+        for id in inner.user_conns(user) {
+            inner.subscribe(id, conversation);
+        }
+    }
+
+    /// Stops delivering a conversation to `user`.
+    pub fn unsubscribe_user(&self, user: UserId, conversation: ConversationId) {
+        let mut inner = self.write();
+        for id in inner.user_conns(user) {
+            inner.unsubscribe(id, conversation);
+        }
+    }
+
+    /// Publishes a conversation event to the conversation's subscribers.
+    pub fn publish(&self, frame: &ServerFrame) {
+        let Some((conversation, seq)) = frame.conversation_seq() else {
+            return;
+        };
+        let (departed, joined) = match frame {
+            ServerFrame::MemberLeft { user_id, .. }
+            | ServerFrame::MemberRemoved { user_id, .. } => (Some(*user_id), None),
+            ServerFrame::MemberJoined { member, .. } => (None, Some(member.user.id)),
+            _ => (None, None),
+        };
+        let item = Outbound::Event {
+            conversation,
+            seq,
+            text: serialize(frame),
+            departed,
+            joined,
+        };
+        let lagged: Vec<ConnId> = {
+            let inner = self.read();
+            let Some(subscribers) = inner.by_conversation.get(&conversation) else {
+                return;
+            };
+            subscribers
+                .iter()
+                .filter(|(_, r)| r.tx.try_send(item.clone()).is_err())
+                .map(|(id, _)| *id)
+                .collect()
+        };
+        self.cut_off(&lagged);
+        match frame {
+            // The departed user gets the event above, then nothing more of the conversation.
+            ServerFrame::MemberLeft { user_id, .. }
+            | ServerFrame::MemberRemoved { user_id, .. } => {
+                self.unsubscribe_user(*user_id, conversation);
+            }
+            ServerFrame::LobbyDeleted { .. } => self.remove_conversation(conversation),
+            _ => {}
+        }
+    }
+
+    /// Drops every subscription to a conversation that no longer exists.
+    pub fn remove_conversation(&self, conversation: ConversationId) {
+        let mut inner = self.write();
+        if let Some(subscribers) = inner.by_conversation.remove(&conversation) {
+            for id in subscribers.keys() {
+                if let Some(conn) = inner.conns.get_mut(id) {
+                    conn.conversations.remove(&conversation);
+                }
+            }
+        }
+    }
+
+    /// Closes connections whose queue overflowed.
+    fn cut_off(&self, lagged: &[ConnId]) {
+        if lagged.is_empty() {
+            return;
+        }
+        let mut inner = self.write();
+        for id in lagged {
+            if let Some(conn) = inner.conns.get(id) {
+                conn.recipient.control.close(close_code::LAGGED);
+            }
+            // Keep the registration (presence) until the session ends, but stop delivering.
+            let conversations: Vec<_> = inner
+                .conns
+                .get(id)
+                .map(|c| c.conversations.iter().copied().collect())
+                .unwrap_or_default();
+            for conversation in conversations {
+                inner.unsubscribe(*id, conversation);
+            }
+        }
+    }
+
+    /// Sends a frame to every connection of `user`, except `except`. Droppable frames
+    /// (typing, presence) are skipped for a full queue; others cut it off.
+    pub fn send_to_user(
+        &self,
+        user: UserId,
+        frame: &ServerFrame,
+        except: Option<ConnId>,
+        droppable: bool,
+    ) {
+        let text = serialize(frame);
+        let lagged: Vec<ConnId> = {
+            let inner = self.read();
+            inner
+                .by_user
+                .get(&user)
+                .into_iter()
+                .flatten()
+                .filter(|id| Some(**id) != except)
+                .filter_map(|id| inner.conns.get(id).map(|c| (*id, c)))
+                .filter(|(_, c)| {
+                    c.recipient
+                        .tx
+                        .try_send(Outbound::Frame(text.clone()))
+                        .is_err()
+                })
+                .map(|(id, _)| id)
+                .collect()
+        };
+        if !droppable {
+            self.cut_off(&lagged);
+        }
+    }
+
+    /// Sends a droppable frame (typing) to a conversation's subscribers other than `user`.
+    pub fn send_to_conversation(
+        &self,
+        conversation: ConversationId,
+        frame: &ServerFrame,
+        except_user: UserId,
+    ) {
+        let text = serialize(frame);
+        let inner = self.read();
+        if let Some(subscribers) = inner.by_conversation.get(&conversation) {
+            for recipient in subscribers.values().filter(|r| r.user != except_user) {
+                // Typing is ephemeral: a full queue simply misses it.
+                let _ = recipient.tx.try_send(Outbound::Frame(text.clone()));
+            }
+        }
+    }
+
+    /// Sends a presence change of `user` to everyone sharing a conversation with them.
+    pub fn send_presence(&self, user: UserId, conversations: &[ConversationId], online: bool) {
+        let text = serialize(&ServerFrame::Presence {
+            user_id: user,
+            online,
+        });
+        let inner = self.read();
+        let mut seen = HashSet::new();
+        for conversation in conversations {
+            let Some(subscribers) = inner.by_conversation.get(conversation) else {
+                continue;
+            };
+            for (id, recipient) in subscribers {
+                if recipient.user != user && seen.insert(*id) {
+                    let _ = recipient.tx.try_send(Outbound::Frame(text.clone()));
+                }
+            }
+        }
+    }
+
+    /// The online users among a conversation's subscribers.
+    pub fn online_in(&self, conversation: ConversationId) -> Vec<UserId> {
+        let inner = self.read();
+        let mut users: Vec<UserId> = inner
+            .by_conversation
+            .get(&conversation)
+            .map(|s| {
+                s.values()
+                    .map(|r| r.user)
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        users.sort_unstable();
+        users
+    }
+
+    /// Whether `user` has a connection open.
+    pub fn is_online(&self, user: UserId) -> bool {
+        self.read().by_user.contains_key(&user)
+    }
+
+    /// Closes the connections opened with any of these tokens (they were revoked).
+    pub fn close_sessions(&self, sessions: &[Uuid], code: u16) {
+        let inner = self.read();
+        for conn in inner
+            .conns
+            .values()
+            .filter(|c| sessions.contains(&c.session))
+        {
+            conn.recipient.control.close(code);
+        }
+    }
+
+    /// Closes every connection of `user`.
+    pub fn close_user(&self, user: UserId, code: u16) {
+        let inner = self.read();
+        for id in inner.by_user.get(&user).into_iter().flatten() {
+            if let Some(conn) = inner.conns.get(id) {
+                conn.recipient.control.close(code);
+            }
+        }
+    }
+
+    /// Closes every connection (server shutdown).
+    pub fn close_all(&self, code: u16) {
+        for conn in self.read().conns.values() {
+            conn.recipient.control.close(code);
+        }
+    }
+
+    /// How many connections are open.
+    pub fn connection_count(&self) -> usize {
+        self.read().conns.len()
+    }
+}

@@ -1,0 +1,714 @@
+//! One WebSocket connection, from authentication to close, in a single task.
+//!
+//! The task owns the socket and `select!`s over the client's frames, its hub queue, close
+//! requests, heartbeats, the token's expiry and typing deadlines. Writes to a slow client
+//! block only this task; the hub never waits for it (see [`super::hub`]).
+//!
+//! # Ordering and resume
+//!
+//! The session remembers, per conversation, the last event seq it delivered. A queued event
+//! at or below it is a duplicate and is skipped; one further ahead reveals a gap, which is
+//! filled from the database before the event is sent. So every client sees every event of a
+//! conversation once, in order, whether it arrives live, from a resume, or both.
+//!
+//! Live delivery starts with the client's first frame after `ready` (normally `resume`), or
+//! right away when `auth` carried resume cursors; until then events wait in the queue. This
+//! keeps a resume's replay ahead of everything that happened meanwhile.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chat_core::v1::{
+    CallRelay, CallSignal, ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, SessionId,
+    UserId, close_code,
+};
+use salvo::websocket::{Message, WebSocket};
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+
+use super::hub::{ConnId, Outbound, Registration};
+use crate::error::Error;
+use crate::extract::{Caller, authenticate};
+use crate::service::access::Target;
+use crate::service::{lobbies, messages};
+use crate::state::SharedState;
+
+/// Typing renewals closer together than this are not broadcast again.
+const TYPING_THROTTLE: Duration = Duration::from_secs(2);
+/// The largest call-signaling payload relayed, serialized.
+const MAX_CALL_PAYLOAD: usize = 16 * 1024;
+/// The longest call id.
+const MAX_CALL_ID: usize = 64;
+
+/// Why the session ends.
+enum End {
+    /// Close with this code and reason.
+    Close(u16, &'static str),
+    /// The socket is gone already.
+    Gone,
+}
+
+struct Session {
+    state: SharedState,
+    ws: WebSocket,
+    control: std::sync::Arc<super::hub::Control>,
+    caller: Caller,
+    conn: ConnId,
+    /// Last event seq delivered, per conversation.
+    delivered: HashMap<ConversationId, u64>,
+    /// Conversations the user left while connected: their events stop here.
+    departed: HashSet<ConversationId>,
+    /// Conversations the user is typing in: (expiry, last broadcast).
+    typing: HashMap<ConversationId, (Instant, Instant)>,
+    /// Calls this connection takes part in: call id → peer.
+    calls: HashMap<String, UserId>,
+    last_heard: Instant,
+}
+
+/// Runs a connection to its end. `caller` is set when the upgrade carried a valid token.
+pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) {
+    let (caller, resume) = match caller {
+        Some(caller) => (caller, None),
+        None => match authenticate_first_frame(&state, &mut ws).await {
+            Ok(authenticated) => authenticated,
+            Err(end) => return finish(ws, end).await,
+        },
+    };
+    let registration = match state.hub.register(caller.user_id, caller.session) {
+        Ok(registration) => registration,
+        Err(_) => {
+            return finish(
+                ws,
+                End::Close(close_code::TOO_MANY_CONNECTIONS, "too many connections"),
+            )
+            .await;
+        }
+    };
+    let conn = registration.id;
+    let mut session = Session {
+        state: state.clone(),
+        ws,
+        control: registration.control.clone(),
+        caller,
+        conn,
+        delivered: HashMap::new(),
+        departed: HashSet::new(),
+        typing: HashMap::new(),
+        calls: HashMap::new(),
+        last_heard: Instant::now(),
+    };
+    let end = session.serve(registration, resume).await;
+    let Session { ws, .. } = session.shutdown().await;
+    finish(ws, end).await;
+}
+
+/// Waits for the `auth` frame of a connection opened without a token.
+async fn authenticate_first_frame(
+    state: &SharedState,
+    ws: &mut WebSocket,
+) -> Result<(Caller, Option<Cursors>), End> {
+    let first = tokio::time::timeout(state.gateway.auth_timeout, ws.recv()).await;
+    let message = match first {
+        Err(_) => {
+            return Err(End::Close(
+                close_code::AUTH_TIMEOUT,
+                "no auth frame in time",
+            ));
+        }
+        Ok(None) | Ok(Some(Err(_))) => return Err(End::Gone),
+        Ok(Some(Ok(message))) => message,
+    };
+    if message.is_close() {
+        return Err(End::Gone);
+    }
+    let frame = message
+        .as_str()
+        .ok()
+        .and_then(|text| serde_json::from_str::<ClientFrame>(text).ok());
+    match frame {
+        Some(ClientFrame::Auth { token, resume }) => match authenticate(state, &token).await {
+            Ok(caller) => Ok((caller, resume)),
+            Err(_) => Err(End::Close(
+                close_code::UNAUTHORIZED,
+                "invalid, expired or revoked token",
+            )),
+        },
+        _ => Err(End::Close(
+            close_code::AUTH_EXPECTED,
+            "the first frame must be auth",
+        )),
+    }
+}
+
+/// Sends the close frame (when the socket is still up) and lets the socket go.
+async fn finish(mut ws: WebSocket, end: End) {
+    if let End::Close(code, reason) = end {
+        let _ = ws.send(Message::close_with(code, reason)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), ws.close()).await;
+    }
+}
+
+fn token_expiry(caller: &Caller) -> Instant {
+    let now_secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Instant::now() + Duration::from_secs(caller.expires_at.saturating_sub(now_secs))
+}
+
+impl Session {
+    fn me(&self) -> UserId {
+        self.caller.user_id
+    }
+
+    /// Writes a frame. A client that stops reading blocks this write; once the hub asks to
+    /// close the connection (it lagged, or its token was revoked), the write gets a few more
+    /// seconds and is then abandoned with the socket.
+    async fn send_text(&mut self, text: Utf8Bytes) -> Result<(), End> {
+        let control = self.control.clone();
+        tokio::select! {
+            biased;
+            sent = self.ws.send(Message::text(text)) => sent.map_err(|_| End::Gone),
+            () = async {
+                control.requested().await;
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            } => Err(End::Gone),
+        }
+    }
+
+    async fn send(&mut self, frame: &ServerFrame) -> Result<(), End> {
+        let text = serde_json::to_string(frame).map_err(|_| End::Close(1011, "encoding failed"))?;
+        self.send_text(Utf8Bytes::from(text)).await
+    }
+
+    async fn serve(&mut self, registration: Registration, resume: Option<Cursors>) -> End {
+        let Registration {
+            mut rx,
+            control,
+            first,
+            ..
+        } = registration;
+        match self.greet(first).await {
+            Ok(()) => {}
+            Err(end) => return end,
+        }
+        let mut live = false;
+        if let Some(cursors) = resume {
+            if let Err(end) = self.resume(cursors).await {
+                return end;
+            }
+            live = true;
+        }
+        let mut ping = tokio::time::interval(self.state.gateway.ping_interval);
+        ping.tick().await;
+        let expiry = token_expiry(&self.caller);
+        loop {
+            let idle_deadline = self.last_heard + self.state.gateway.idle_timeout;
+            let typing_deadline = self.typing.values().map(|(expiry, _)| *expiry).min();
+            let step = tokio::select! {
+                biased;
+                code = control.requested() => Err(End::Close(code, close_reason(code))),
+                message = self.ws.recv() => match message {
+                    None => Err(End::Gone),
+                    Some(Err(e)) => Err(read_error(&e)),
+                    Some(Ok(message)) => {
+                        self.last_heard = Instant::now();
+                        self.on_message(message, &mut live).await
+                    }
+                },
+                item = rx.recv(), if live => match item {
+                    Some(item) => self.deliver(item).await,
+                    None => Err(End::Close(close_code::LAGGED, "too slow; reconnect and resume")),
+                },
+                _ = ping.tick() => self
+                    .ws
+                    .send(Message::ping(Vec::new()))
+                    .await
+                    .map_err(|_| End::Gone),
+                () = sleep_until(idle_deadline) => {
+                    Err(End::Close(close_code::HEARTBEAT_TIMEOUT, "nothing heard for too long"))
+                }
+                () = sleep_until(expiry) => Err(End::Close(close_code::UNAUTHORIZED, "the token expired")),
+                () = sleep_until(typing_deadline.unwrap_or(idle_deadline)), if typing_deadline.is_some() => {
+                    self.expire_typing();
+                    Ok(())
+                }
+            };
+            if let Err(end) = step {
+                return end;
+            }
+        }
+    }
+
+    /// Subscribes to the user's conversations and sends `ready`.
+    async fn greet(&mut self, first: bool) -> Result<(), End> {
+        let state = self.state.clone();
+        let me = self.me();
+        // Subscribe before reading the counters: an event committed in between is then both
+        // in the counters and in the queue, and the queued copy is skipped as a duplicate.
+        let subscriptions = state.store.subscriptions(me).await.map_err(internal)?;
+        state
+            .hub
+            .subscribe(self.conn, subscriptions.iter().copied());
+        let mut conversations = state
+            .store
+            .conversation_states(me)
+            .await
+            .map_err(internal)?;
+        for conversation in &mut conversations {
+            conversation.online = state.hub.online_in(conversation.conversation_id);
+            self.delivered
+                .insert(conversation.conversation_id, conversation.seq);
+        }
+        let user = state
+            .store
+            .account(me)
+            .await
+            .map_err(internal)?
+            .ok_or(End::Close(
+                close_code::UNAUTHORIZED,
+                "the account no longer exists",
+            ))?;
+        let ready = ServerFrame::Ready {
+            user,
+            session_id: SessionId::from_uuid(crate::store::new_id()),
+            conversations,
+        };
+        self.send(&ready).await?;
+        if first {
+            state.hub.send_presence(me, &subscriptions, true);
+        }
+        Ok(())
+    }
+
+    /// Replays what the client missed per cursor, then sends `resumed`.
+    async fn resume(&mut self, cursors: Cursors) -> Result<(), End> {
+        for (conversation, cursor) in cursors {
+            match self.delivered.get(&conversation).copied() {
+                Some(current) if cursor <= current => {
+                    self.delivered.insert(conversation, cursor);
+                    self.fill(conversation, current.max(cursor)).await?;
+                }
+                // Not a conversation of the user (any more), or a cursor from the future.
+                _ => {
+                    self.send(&ServerFrame::ResyncRequired {
+                        conversation_id: conversation,
+                    })
+                    .await?;
+                }
+            }
+        }
+        self.send(&ServerFrame::Resumed).await
+    }
+
+    /// Sends the stored events of `conversation` after the delivered seq, up to `until`
+    /// (inclusive) or the newest. A gap wider than the configured maximum is not replayed:
+    /// the client is told to resync instead.
+    async fn fill(&mut self, conversation: ConversationId, until: u64) -> Result<(), End> {
+        let Some(from) = self.delivered.get(&conversation).copied() else {
+            return Ok(());
+        };
+        let max_gap = self.state.gateway.resume_max_gap;
+        let replay = self
+            .state
+            .store
+            .replay(conversation, from, max_gap)
+            .await
+            .map_err(internal)?;
+        if replay.truncated {
+            let newest = self
+                .state
+                .store
+                .event_seq(conversation)
+                .await
+                .map_err(internal)?;
+            self.delivered
+                .insert(conversation, newest.unwrap_or(until).max(until));
+            return self
+                .send(&ServerFrame::ResyncRequired {
+                    conversation_id: conversation,
+                })
+                .await;
+        }
+        for frame in replay.frames {
+            if !self.delivered.contains_key(&conversation) {
+                break; // the user left at this point of the history
+            }
+            let Some((_, seq)) = frame.conversation_seq() else {
+                continue;
+            };
+            self.send(&frame).await?;
+            self.delivered.insert(conversation, seq);
+            self.note_membership(&frame);
+        }
+        Ok(())
+    }
+
+    /// Tracks the user's own joins and departures seen in events.
+    fn note_membership(&mut self, frame: &ServerFrame) {
+        let me = self.me();
+        match frame {
+            ServerFrame::MemberLeft {
+                conversation_id,
+                user_id,
+                ..
+            }
+            | ServerFrame::MemberRemoved {
+                conversation_id,
+                user_id,
+                ..
+            } if *user_id == me => {
+                self.delivered.remove(conversation_id);
+                self.departed.insert(*conversation_id);
+            }
+            ServerFrame::LobbyDeleted {
+                conversation_id, ..
+            } => {
+                self.delivered.remove(conversation_id);
+                self.departed.insert(*conversation_id);
+            }
+            _ => {}
+        }
+    }
+
+    /// Delivers one queued item, keeping each conversation's events in seq order.
+    async fn deliver(&mut self, item: Outbound) -> Result<(), End> {
+        let (conversation, seq, text, departed, joined) = match item {
+            Outbound::Frame(text) => return self.send_text(text).await,
+            Outbound::Event {
+                conversation,
+                seq,
+                text,
+                departed,
+                joined,
+            } => (conversation, seq, text, departed, joined),
+        };
+        let me = self.me();
+        match self.delivered.get(&conversation).copied() {
+            Some(last) if seq <= last => return Ok(()),
+            Some(last) if seq > last + 1 => {
+                self.fill(conversation, seq - 1).await?;
+                match self.delivered.get(&conversation).copied() {
+                    Some(last) if seq <= last => return Ok(()),
+                    Some(_) => {}
+                    None => return Ok(()),
+                }
+            }
+            Some(_) => {}
+            None => {
+                // A conversation the user left, unless this event brings them back; or a new
+                // one (a lobby joined or a chat opened while connected): start from here.
+                if self.departed.contains(&conversation) && joined != Some(me) {
+                    return Ok(());
+                }
+                self.departed.remove(&conversation);
+            }
+        }
+        self.send_text(text).await?;
+        self.delivered.insert(conversation, seq);
+        if departed == Some(me) {
+            self.delivered.remove(&conversation);
+            self.departed.insert(conversation);
+        }
+        Ok(())
+    }
+
+    /// Handles one frame from the client.
+    async fn on_message(&mut self, message: Message, live: &mut bool) -> Result<(), End> {
+        if message.is_close() {
+            return Err(End::Gone);
+        }
+        if message.is_ping() || message.is_pong() {
+            return Ok(());
+        }
+        let Ok(text) = message.as_str() else {
+            return self
+                .send(&Error::BadRequest("frames must be JSON text".into()).to_frame(None))
+                .await;
+        };
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(e) => {
+                let error = if e.is_data() {
+                    Error::InvalidBody {
+                        path: String::new(),
+                        message: e.to_string(),
+                    }
+                } else {
+                    Error::BadRequest(format!("malformed JSON: {e}"))
+                };
+                return self.send(&error.to_frame(None)).await;
+            }
+        };
+        let starts_live = !*live;
+        *live = true;
+        if let ClientFrame::Resume { cursors } = frame {
+            if starts_live {
+                return self.resume(cursors).await;
+            }
+            let error = Error::BadRequest("resume must be the first frame after ready".into());
+            return self.send(&error.to_frame(None)).await;
+        }
+        self.on_frame(frame).await
+    }
+
+    async fn on_frame(&mut self, frame: ClientFrame) -> Result<(), End> {
+        let state = self.state.clone();
+        let caller = self.caller;
+        match frame {
+            ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+            ClientFrame::Auth { .. } | ClientFrame::Resume { .. } => {
+                let error = Error::BadRequest("already authenticated".into());
+                self.send(&error.to_frame(None)).await
+            }
+            ClientFrame::MessageSend {
+                conversation_id,
+                content,
+                nonce,
+            } => {
+                self.stop_typing(conversation_id);
+                let result = messages::send(
+                    &state,
+                    caller,
+                    Target::Any(conversation_id),
+                    content,
+                    Some(nonce.clone()),
+                )
+                .await;
+                self.reply(Some(nonce), result.map(Some)).await
+            }
+            ClientFrame::MessageEdit {
+                message_id,
+                content,
+                nonce,
+            } => {
+                let result = messages::edit(&state, caller, message_id, content).await;
+                self.reply(nonce, result.map(Some)).await
+            }
+            ClientFrame::MessageDelete { message_id, nonce } => {
+                let result = messages::delete(&state, caller, message_id).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
+            ClientFrame::LobbyJoin { lobby_id, nonce } => {
+                let result = lobbies::join(&state, caller, lobby_id).await;
+                self.reply(nonce, result.map(|_| None)).await
+            }
+            ClientFrame::LobbyLeave { lobby_id, nonce } => {
+                let result = lobbies::leave(&state, caller, lobby_id).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
+            ClientFrame::Read {
+                conversation_id,
+                seq,
+            } => {
+                let result = messages::mark_read(
+                    &state,
+                    caller,
+                    Target::Any(conversation_id),
+                    seq,
+                    Some(self.conn),
+                )
+                .await;
+                self.reply(None, result.map(|_| None)).await
+            }
+            ClientFrame::Typing { conversation_id } => self.on_typing(conversation_id).await,
+            ClientFrame::CallInvite(signal) => self.relay_call(signal, CallKind::Invite).await,
+            ClientFrame::CallAnswer(signal) => self.relay_call(signal, CallKind::Answer).await,
+            ClientFrame::CallIce(signal) => self.relay_call(signal, CallKind::Ice).await,
+            ClientFrame::CallReject(signal) => self.relay_call(signal, CallKind::Reject).await,
+            ClientFrame::CallEnd(signal) => self.relay_call(signal, CallKind::End).await,
+            // A frame type added to the protocol after this server was built.
+            _ => {
+                let error = Error::BadRequest("unsupported frame".into());
+                self.send(&error.to_frame(None)).await
+            }
+        }
+    }
+
+    /// Answers a frame: `ack` on success when it carried a nonce, `error` on failure.
+    async fn reply(
+        &mut self,
+        nonce: Option<Nonce>,
+        result: Result<Option<chat_core::v1::Message>, Error>,
+    ) -> Result<(), End> {
+        match (result, nonce) {
+            (Ok(message), Some(nonce)) => self.send(&ServerFrame::Ack { nonce, message }).await,
+            (Ok(_), None) => Ok(()),
+            (Err(error), nonce) => self.send(&error.to_frame(nonce)).await,
+        }
+    }
+
+    async fn on_typing(&mut self, conversation: ConversationId) -> Result<(), End> {
+        if !self.delivered.contains_key(&conversation) {
+            let error = Error::NotFound("conversation");
+            return self.send(&error.to_frame(None)).await;
+        }
+        let now = Instant::now();
+        let expiry = now + self.state.gateway.typing_ttl;
+        let broadcast = match self.typing.get(&conversation) {
+            Some((_, last)) => now.duration_since(*last) >= TYPING_THROTTLE,
+            None => true,
+        };
+        let last = if broadcast {
+            self.state.hub.send_to_conversation(
+                conversation,
+                &ServerFrame::Typing {
+                    conversation_id: conversation,
+                    user_id: self.me(),
+                    typing: true,
+                },
+                self.me(),
+            );
+            now
+        } else {
+            self.typing
+                .get(&conversation)
+                .map_or(now, |(_, last)| *last)
+        };
+        self.typing.insert(conversation, (expiry, last));
+        Ok(())
+    }
+
+    fn stop_typing(&mut self, conversation: ConversationId) {
+        if self.typing.remove(&conversation).is_some() {
+            self.state.hub.send_to_conversation(
+                conversation,
+                &ServerFrame::Typing {
+                    conversation_id: conversation,
+                    user_id: self.me(),
+                    typing: false,
+                },
+                self.me(),
+            );
+        }
+    }
+
+    fn expire_typing(&mut self) {
+        let now = Instant::now();
+        let expired: Vec<_> = self
+            .typing
+            .iter()
+            .filter(|(_, (expiry, _))| *expiry <= now)
+            .map(|(c, _)| *c)
+            .collect();
+        for conversation in expired {
+            self.stop_typing(conversation);
+        }
+    }
+
+    async fn relay_call(&mut self, signal: CallSignal, kind: CallKind) -> Result<(), End> {
+        let me = self.me();
+        let too_big =
+            serde_json::to_string(&signal.payload).map_or(true, |p| p.len() > MAX_CALL_PAYLOAD);
+        if signal.call_id.is_empty() || signal.call_id.len() > MAX_CALL_ID || too_big {
+            let error = if too_big {
+                Error::PayloadTooLarge
+            } else {
+                Error::BadRequest("call_id must be 1–64 bytes".into())
+            };
+            return self.send(&error.to_frame(None)).await;
+        }
+        let peer = signal.user_id;
+        let reachable = peer != me
+            && self.state.hub.is_online(peer)
+            && self
+                .state
+                .store
+                .share_conversation(me, peer)
+                .await
+                .map_err(internal)?;
+        if !reachable {
+            self.calls.remove(&signal.call_id);
+            return self
+                .send(&ServerFrame::CallUnavailable {
+                    call_id: signal.call_id,
+                    user_id: peer,
+                })
+                .await;
+        }
+        match kind {
+            CallKind::Invite | CallKind::Answer => {
+                self.calls.insert(signal.call_id.clone(), peer);
+            }
+            CallKind::Reject | CallKind::End => {
+                self.calls.remove(&signal.call_id);
+            }
+            CallKind::Ice => {}
+        }
+        let relay = CallRelay {
+            call_id: signal.call_id,
+            user_id: me,
+            payload: signal.payload,
+        };
+        let frame = match kind {
+            CallKind::Invite => ServerFrame::CallInvite(relay),
+            CallKind::Answer => ServerFrame::CallAnswer(relay),
+            CallKind::Ice => ServerFrame::CallIce(relay),
+            CallKind::Reject => ServerFrame::CallReject(relay),
+            CallKind::End => ServerFrame::CallEnd(relay),
+        };
+        self.state.hub.send_to_user(peer, &frame, None, false);
+        Ok(())
+    }
+
+    /// Leaves the hub: ends calls, stops typing, announces going offline.
+    async fn shutdown(mut self) -> Self {
+        let me = self.me();
+        for (call_id, peer) in std::mem::take(&mut self.calls) {
+            let end = ServerFrame::CallEnd(CallRelay {
+                call_id,
+                user_id: me,
+                payload: serde_json::Value::Null,
+            });
+            self.state.hub.send_to_user(peer, &end, None, false);
+        }
+        let typing: Vec<_> = self.typing.keys().copied().collect();
+        for conversation in typing {
+            self.stop_typing(conversation);
+        }
+        if let Some(user) = self.state.hub.unregister(self.conn) {
+            let conversations: Vec<_> = self.delivered.keys().copied().collect();
+            // Peers are found through their own subscriptions, which outlive ours.
+            self.state.hub.send_presence(user, &conversations, false);
+        }
+        self
+    }
+}
+
+#[derive(Clone, Copy)]
+enum CallKind {
+    Invite,
+    Answer,
+    Ice,
+    Reject,
+    End,
+}
+
+fn internal(e: crate::store::StoreError) -> End {
+    tracing::error!(error = %e, "session failed");
+    End::Close(1011, "server error")
+}
+
+fn close_reason(code: u16) -> &'static str {
+    match code {
+        close_code::UNAUTHORIZED => "the token was revoked",
+        close_code::LAGGED => "too slow; reconnect and resume",
+        1001 => "server shutting down",
+        _ => "closed by the server",
+    }
+}
+
+/// Maps a read failure to how the session ends: an oversized frame gets 1009.
+fn read_error(error: &salvo::Error) -> End {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let too_big = match error {
+        salvo::Error::Other(inner) => {
+            matches!(inner.downcast_ref::<WsError>(), Some(WsError::Capacity(_)))
+        }
+        _ => false,
+    };
+    if too_big {
+        End::Close(1009, "frame too large")
+    } else {
+        End::Gone
+    }
+}

@@ -1,0 +1,94 @@
+//! Per-user send rate limiting: a token bucket of `burst` messages refilled over `window`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chat_core::v1::UserId;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// Limits how fast each user may post messages (REST and WebSocket together).
+#[derive(Debug)]
+pub struct SendLimiter {
+    burst: f64,
+    per_second: f64,
+    buckets: Mutex<HashMap<UserId, Bucket>>,
+}
+
+impl SendLimiter {
+    /// Allows bursts of `burst` messages, refilled at `burst` per `window`.
+    pub fn new(burst: u32, window: Duration) -> Self {
+        let burst = f64::from(burst.max(1));
+        Self {
+            burst,
+            per_second: burst / window.as_secs_f64().max(0.001),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `user`, or says how long until one is available.
+    pub fn check(&self, user: UserId) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bucket = buckets.entry(user).or_insert(Bucket {
+            tokens: self.burst,
+            updated: now,
+        });
+        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(
+                (1.0 - bucket.tokens) / self.per_second,
+            ))
+        }
+    }
+
+    /// Forgets users whose bucket has refilled completely (they are idle).
+    pub fn prune(&self) {
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        buckets.retain(|_, b| {
+            b.tokens + now.duration_since(b.updated).as_secs_f64() * self.per_second < self.burst
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_allowed_then_refused_with_a_wait() {
+        let limiter = SendLimiter::new(3, Duration::from_secs(30));
+        let user = UserId::from_uuid(uuid::Uuid::from_u128(1));
+        for _ in 0..3 {
+            assert!(limiter.check(user).is_ok());
+        }
+        let wait = limiter.check(user).expect_err("over the burst");
+        assert!(
+            wait > Duration::from_secs(9) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
+        // Other users have their own bucket.
+        assert!(
+            limiter
+                .check(UserId::from_uuid(uuid::Uuid::from_u128(2)))
+                .is_ok()
+        );
+    }
+}
