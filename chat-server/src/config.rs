@@ -148,6 +148,12 @@ pub struct GatewayConfig {
     #[arg(long, env = "CHAT_WS_AUTH_TIMEOUT", default_value = "10s", value_parser = parse_duration_ms)]
     pub auth_timeout: Duration,
 
+    /// Kernel send buffer of each connection, in bytes (the kernel doubles it). Bounded
+    /// buffers keep memory per connection predictable and let a stalled reader be noticed
+    /// (and cut off as `lagged`) quickly.
+    #[arg(long, env = "CHAT_SOCKET_SEND_BUFFER", default_value_t = 64 * 1024)]
+    pub socket_send_buffer: usize,
+
     /// How long a `typing` indication lasts unless renewed.
     #[arg(long, env = "CHAT_TYPING_TTL", default_value = "6s", value_parser = parse_duration_ms)]
     pub typing_ttl: Duration,
@@ -164,6 +170,7 @@ impl Default for GatewayConfig {
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             auth_timeout: Duration::from_secs(10),
+            socket_send_buffer: 64 * 1024,
             typing_ttl: Duration::from_secs(6),
         }
     }

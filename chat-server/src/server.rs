@@ -110,6 +110,10 @@ impl Server {
         let local_addr = listener
             .local_addr()
             .map_err(io_error("cannot read the listening address"))?;
+        // Accepted sockets inherit the listener's buffer sizes.
+        socket2::SockRef::from(&listener)
+            .set_send_buffer_size(config.gateway.socket_send_buffer)
+            .map_err(io_error("cannot set the socket send buffer"))?;
         let acceptor = TcpAcceptor::try_from(listener).map_err(io_error("cannot accept"))?;
         Ok(Self {
             acceptor,

@@ -39,6 +39,8 @@ const TYPING_THROTTLE: Duration = Duration::from_secs(2);
 const MAX_CALL_PAYLOAD: usize = 16 * 1024;
 /// The longest call id.
 const MAX_CALL_ID: usize = 64;
+/// How long a blocked write may still complete after a close was requested.
+const CLOSE_GRACE: Duration = Duration::from_secs(30);
 
 /// Why the session ends.
 enum End {
@@ -161,8 +163,9 @@ impl Session {
     }
 
     /// Writes a frame. A client that stops reading blocks this write; once the hub asks to
-    /// close the connection (it lagged, or its token was revoked), the write gets a few more
-    /// seconds and is then abandoned with the socket.
+    /// close the connection (it lagged, or its token was revoked), the write gets
+    /// [`CLOSE_GRACE`] more to complete, so that a client that resumes reading still learns
+    /// why it is closed, and is then abandoned with the socket.
     async fn send_text(&mut self, text: Utf8Bytes) -> Result<(), End> {
         let control = self.control.clone();
         tokio::select! {
@@ -170,7 +173,7 @@ impl Session {
             sent = self.ws.send(Message::text(text)) => sent.map_err(|_| End::Gone),
             () = async {
                 control.requested().await;
-                tokio::time::sleep(Duration::from_secs(5)).await;
+                tokio::time::sleep(CLOSE_GRACE).await;
             } => Err(End::Gone),
         }
     }

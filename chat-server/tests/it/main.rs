@@ -3,11 +3,15 @@
 //! One test binary (faster to build); one module per area.
 
 mod helpers;
+mod ws;
 
 mod accounts;
 mod auth;
 mod authorization;
 mod chats;
+mod gateway_connection;
+mod gateway_delivery;
+mod gateway_resume;
 mod input;
 mod lobbies;
 mod members;

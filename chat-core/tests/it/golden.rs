@@ -61,6 +61,9 @@ golden! {
     message: Message = MESSAGE;
     message_of_a_deleted_account: Message = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":1,"author":null,"content":"hi","created_at":"2026-11-21T18:22:08.123Z","edited_at":"2026-11-21T18:23:00Z"}"#;
     send_message_request: SendMessageRequest = r#"{"content":"hello"}"#;
+    send_message_request_with_nonce: SendMessageRequest = r#"{"content":"hello","nonce":"retry-1"}"#;
+    mark_read_request: MarkReadRequest = r#"{"seq":12}"#;
+    read_cursor: ReadCursor = r#"{"conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","read_seq":12}"#;
     edit_message_request: EditMessageRequest = r#"{"content":"hello again"}"#;
     message_page: MessagePage = &with(r#"{"items":[{message}],"next_cursor":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#, "message", MESSAGE);
     chat: Chat = &with(&with(r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","partner":{user},"created_at":"2026-11-21T18:22:08.123Z","last_message":{message},"last_seq":7,"read_seq":6,"unread_count":1}"#, "user", USER), "message", MESSAGE);
@@ -74,7 +77,7 @@ golden! {
     history_query: HistoryQuery = r#"{"before":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","limit":50}"#;
     client_ping: ClientFrame = r#"{"type":"ping"}"#;
     server_pong: ServerFrame = r#"{"type":"pong"}"#;
-    server_error: ServerFrame = r#"{"type":"error","code":"rate_limited","message":"slow down","details":{"retry_after_ms":1500}}"#;
+    server_error: ServerFrame = r#"{"type":"error","code":"rate_limited","message":"slow down","nonce":"n-1","retry_after_ms":1500}"#;
 }
 
 #[test]

@@ -1,0 +1,600 @@
+//! Live delivery: fan-out to members only, order, REST and WebSocket through one pipeline,
+//! nonces, rate limits, presence, typing and call signaling.
+
+use std::time::Duration;
+
+use chat_core::v1::{
+    CallSignal, ClientFrame, ConversationId, ErrorCode, Lobby, MessageContent, Nonce, ServerFrame,
+    UserId,
+};
+use serde_json::json;
+
+use crate::helpers::{TestApp, TestUser, spawn_app, spawn_app_with};
+use crate::ws::Ws;
+
+fn content(text: &str) -> MessageContent {
+    MessageContent::parse(text).expect("valid content")
+}
+
+fn nonce(text: &str) -> Nonce {
+    Nonce::new(text).expect("valid nonce")
+}
+
+/// Posts a sentinel message in `lobby` and waits until `ws` receives it. Events are queued
+/// per connection in publish order, so anything published to `ws` before the sentinel has
+/// arrived by then: the frames returned are everything it received before the sentinel.
+async fn barrier(app: &TestApp, ws: &mut Ws, poster: &TestUser, lobby: &Lobby) -> Vec<ServerFrame> {
+    let sentinel = app.say(poster, lobby, "sentinel").await;
+    let (_, before) = ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { message, .. } if message.id == sentinel.id))
+        .await;
+    before
+}
+
+fn mentions(frames: &[ServerFrame], conversation: ConversationId) -> bool {
+    frames
+        .iter()
+        .any(|f| f.conversation_seq().is_some_and(|(c, _)| c == conversation))
+}
+
+#[tokio::test]
+async fn a_message_posted_over_rest_reaches_every_member_live_and_nobody_else() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let eve = app.register("eve").await;
+    let secret = app.create_lobby(&alice, "secret", "private").await;
+    app.add_member(&alice, &secret, &bob).await;
+    let eves_room = app.create_lobby(&eve, "eves room", "public").await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut eve_ws = app.ws_live(&eve.token).await;
+
+    let sent = app.say(&alice, &secret, "for members only").await;
+    for ws in [&mut bob_ws, &mut alice_ws] {
+        let (frame, _) = ws
+            .until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+            .await;
+        let ServerFrame::MessageCreated {
+            message,
+            conversation_id,
+            ..
+        } = frame
+        else {
+            unreachable!()
+        };
+        assert_eq!(message, sent);
+        assert_eq!(conversation_id, secret.id.into());
+    }
+    let seen_by_eve = barrier(&app, &mut eve_ws, &eve, &eves_room).await;
+    assert!(!mentions(&seen_by_eve, secret.id.into()), "{seen_by_eve:?}");
+}
+
+#[tokio::test]
+async fn removed_and_departed_members_receive_nothing_more_of_a_private_lobby() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let carol = app.register("carol").await;
+    let secret = app.create_lobby(&alice, "secret", "private").await;
+    app.add_member(&alice, &secret, &bob).await;
+    app.add_member(&alice, &secret, &carol).await;
+    let bobs_room = app.create_lobby(&bob, "bob's", "public").await;
+    let carols_room = app.create_lobby(&carol, "carol's", "public").await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    let mut carol_ws = app.ws_live(&carol.token).await;
+
+    // Bob is removed: he is told, then hears nothing more.
+    app.delete(
+        &format!("/api/v1/lobbies/{}/members/{}", secret.id, bob.id),
+        &alice.token,
+    )
+    .await
+    .assert_status(204);
+    let (frame, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MemberRemoved { .. }))
+        .await;
+    assert!(matches!(frame, ServerFrame::MemberRemoved { user_id, .. } if user_id == bob.id));
+    // Carol leaves.
+    app.post(
+        &format!("/api/v1/lobbies/{}/leave", secret.id),
+        &carol.token,
+        json!({}),
+    )
+    .await
+    .assert_status(204);
+    let (frame, _) = carol_ws
+        .until(|f| matches!(f, ServerFrame::MemberLeft { .. }))
+        .await;
+    assert!(matches!(frame, ServerFrame::MemberLeft { user_id, .. } if user_id == carol.id));
+
+    app.say(&alice, &secret, "after they went").await;
+    app.patch(
+        &format!("/api/v1/lobbies/{}", secret.id),
+        &alice.token,
+        json!({"name": "renamed"}),
+    )
+    .await
+    .assert_status(200);
+    let bob_saw = barrier(&app, &mut bob_ws, &bob, &bobs_room).await;
+    assert!(!mentions(&bob_saw, secret.id.into()), "{bob_saw:?}");
+    let carol_saw = barrier(&app, &mut carol_ws, &carol, &carols_room).await;
+    assert!(!mentions(&carol_saw, secret.id.into()), "{carol_saw:?}");
+}
+
+#[tokio::test]
+async fn joining_starts_delivery_with_the_members_own_join_event() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    bob_ws
+        .send(&ClientFrame::LobbyJoin {
+            lobby_id: lobby.id,
+            nonce: Some(nonce("join-1")),
+        })
+        .await;
+    // The ack and the event come in either order: the ack answers the frame, the event
+    // goes through the hub.
+    let (mut acked, mut joined) = (false, false);
+    while !(acked && joined) {
+        match bob_ws.next_frame().await {
+            ServerFrame::Ack { nonce: n, .. } => acked = n.as_str() == "join-1",
+            ServerFrame::MemberJoined { member, .. } => joined = member.user.id == bob.id,
+            _ => {}
+        }
+    }
+    let sent = app.say(&alice, &lobby, "welcome").await;
+    let (frame, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+        .await;
+    assert!(matches!(frame, ServerFrame::MessageCreated { message, .. } if message.id == sent.id));
+}
+
+#[tokio::test]
+async fn every_member_sees_a_conversations_events_in_seq_order_without_gaps() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut watchers = vec![
+        app.ws_live(&alice.token).await,
+        app.ws_live(&bob.token).await,
+    ];
+    let mut senders = Vec::new();
+    for (i, user) in [&alice, &bob, &alice, &bob].into_iter().enumerate() {
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/lobbies/{}/messages", lobby.id)),
+            user.token.clone(),
+        );
+        senders.push(tokio::spawn(async move {
+            for n in 0..25 {
+                let status = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({"content": format!("sender {i} message {n}")}))
+                    .send()
+                    .await
+                    .expect("sent")
+                    .status();
+                assert_eq!(status, 201);
+            }
+        }));
+    }
+    for sender in senders {
+        sender.await.expect("sender");
+    }
+    // Events 1–2 are the two joins; the 100 messages are events 3–102.
+    for ws in &mut watchers {
+        let events = ws.events_until(lobby.id.into(), 102).await;
+        let seqs: Vec<u64> = events
+            .iter()
+            .filter_map(|f| f.conversation_seq())
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(seqs, (3..=102).collect::<Vec<u64>>());
+        let message_seqs: Vec<u64> = events
+            .iter()
+            .filter_map(|f| match f {
+                ServerFrame::MessageCreated { message, .. } => Some(message.seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(message_seqs, (1..=100).collect::<Vec<u64>>());
+    }
+}
+
+#[tokio::test]
+async fn a_resent_nonce_returns_the_original_message_and_posts_nothing() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let mut ws = app.ws_live(&alice.token).await;
+    let send = ClientFrame::MessageSend {
+        conversation_id: lobby.id.into(),
+        content: content("only once"),
+        nonce: nonce("n-1"),
+    };
+    ws.send(&send).await;
+    let (first, _) = ws.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    ws.send(&send).await;
+    let (second, _) = ws.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    let (
+        ServerFrame::Ack {
+            message: Some(a), ..
+        },
+        ServerFrame::Ack {
+            message: Some(b), ..
+        },
+    ) = (first, second)
+    else {
+        panic!("acks carry the message");
+    };
+    assert_eq!(a, b);
+    // The same nonce over REST also finds the original.
+    let again: chat_core::v1::Message = app
+        .post(
+            &format!("/api/v1/lobbies/{}/messages", lobby.id),
+            &alice.token,
+            json!({"content": "only once", "nonce": "n-1"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(again.id, a.id);
+    let page: chat_core::v1::MessagePage = app
+        .get(
+            &format!("/api/v1/lobbies/{}/messages", lobby.id),
+            &alice.token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(page.items.len(), 1);
+}
+
+#[tokio::test]
+async fn edits_and_deletes_over_the_socket_are_acked_and_broadcast() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let message = app.say(&alice, &lobby, "draft").await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    alice_ws
+        .send(&ClientFrame::MessageEdit {
+            message_id: message.id,
+            content: content("final"),
+            nonce: Some(nonce("e")),
+        })
+        .await;
+    let (ack, _) = alice_ws
+        .until(|f| matches!(f, ServerFrame::Ack { .. }))
+        .await;
+    assert!(
+        matches!(ack, ServerFrame::Ack { message: Some(m), .. } if m.content.as_str() == "final")
+    );
+    let (updated, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MessageUpdated { .. }))
+        .await;
+    assert!(
+        matches!(updated, ServerFrame::MessageUpdated { message: m, .. } if m.content.as_str() == "final")
+    );
+
+    bob_ws
+        .send(&ClientFrame::MessageDelete {
+            message_id: message.id,
+            nonce: Some(nonce("d")),
+        })
+        .await;
+    let (refused, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Error { .. }))
+        .await;
+    assert!(
+        matches!(refused, ServerFrame::Error { code: ErrorCode::Forbidden, nonce: Some(n), .. } if n.as_str() == "d")
+    );
+    alice_ws
+        .send(&ClientFrame::MessageDelete {
+            message_id: message.id,
+            nonce: Some(nonce("d2")),
+        })
+        .await;
+    let (deleted, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MessageDeleted { .. }))
+        .await;
+    assert!(
+        matches!(deleted, ServerFrame::MessageDeleted { message_id, message_seq: 1, .. } if message_id == message.id)
+    );
+}
+
+#[tokio::test]
+async fn sending_too_fast_is_answered_with_rate_limited() {
+    let app = spawn_app_with(|c| {
+        c.gateway.send_burst = 3;
+        c.gateway.send_window = Duration::from_secs(60);
+    })
+    .await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let mut ws = app.ws_live(&alice.token).await;
+    for i in 0..4 {
+        ws.send(&ClientFrame::MessageSend {
+            conversation_id: lobby.id.into(),
+            content: content("spam"),
+            nonce: nonce(&format!("n{i}")),
+        })
+        .await;
+    }
+    let mut acks = 0;
+    loop {
+        match ws.next_frame().await {
+            ServerFrame::Ack { .. } => acks += 1,
+            ServerFrame::Error {
+                code,
+                nonce: Some(n),
+                retry_after_ms,
+                ..
+            } => {
+                assert_eq!(code, ErrorCode::RateLimited);
+                assert_eq!(n.as_str(), "n3");
+                assert!(retry_after_ms.is_some_and(|ms| ms > 0));
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(acks, 3);
+    // REST shares the limit.
+    app.post(
+        &format!("/api/v1/lobbies/{}/messages", lobby.id),
+        &alice.token,
+        json!({"content": "x"}),
+    )
+    .await
+    .assert_error(ErrorCode::RateLimited);
+}
+
+#[tokio::test]
+async fn a_user_is_online_while_at_least_one_connection_is_open() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+
+    let first = app.ws_live(&alice.token).await;
+    let (online, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Presence { .. }))
+        .await;
+    assert_eq!(
+        online,
+        ServerFrame::Presence {
+            user_id: alice.id,
+            online: true
+        }
+    );
+    let second = app.ws_live(&alice.token).await;
+    first.cut();
+    // Still online through the second connection: the next presence Bob sees is "offline",
+    // and only after the second connection closes too.
+    let before_offline = barrier(&app, &mut bob_ws, &alice, &lobby).await;
+    assert!(
+        !before_offline
+            .iter()
+            .any(|f| matches!(f, ServerFrame::Presence { .. })),
+        "{before_offline:?}"
+    );
+    second.cut();
+    let (offline, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Presence { .. }))
+        .await;
+    assert_eq!(
+        offline,
+        ServerFrame::Presence {
+            user_id: alice.id,
+            online: false
+        }
+    );
+}
+
+#[tokio::test]
+async fn typing_reaches_the_others_and_expires() {
+    let app = spawn_app_with(|c| c.gateway.typing_ttl = Duration::from_millis(300)).await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    alice_ws
+        .send(&ClientFrame::Typing {
+            conversation_id: lobby.id.into(),
+        })
+        .await;
+    let typing = |on: bool| ServerFrame::Typing {
+        conversation_id: lobby.id.into(),
+        user_id: alice.id,
+        typing: on,
+    };
+    let (started, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Typing { .. }))
+        .await;
+    assert_eq!(started, typing(true));
+    let (stopped, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Typing { .. }))
+        .await;
+    assert_eq!(stopped, typing(false));
+}
+
+#[tokio::test]
+async fn typing_stops_at_once_when_the_typist_sends() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    alice_ws
+        .send(&ClientFrame::Typing {
+            conversation_id: lobby.id.into(),
+        })
+        .await;
+    bob_ws
+        .until(|f| matches!(f, ServerFrame::Typing { typing: true, .. }))
+        .await;
+    alice_ws
+        .send(&ClientFrame::MessageSend {
+            conversation_id: lobby.id.into(),
+            content: content("done"),
+            nonce: nonce("t"),
+        })
+        .await;
+    let (stopped, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::Typing { .. }))
+        .await;
+    assert!(matches!(stopped, ServerFrame::Typing { typing: false, .. }));
+}
+
+#[tokio::test]
+async fn read_cursors_reach_the_users_other_connections() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    app.say(&alice, &lobby, "one").await;
+    app.say(&alice, &lobby, "two").await;
+    let mut phone = app.ws_live(&bob.token).await;
+    let mut laptop = app.ws_live(&bob.token).await;
+    laptop
+        .send(&ClientFrame::Read {
+            conversation_id: lobby.id.into(),
+            seq: 1,
+        })
+        .await;
+    let (read, _) = phone.until(|f| matches!(f, ServerFrame::Read { .. })).await;
+    assert_eq!(
+        read,
+        ServerFrame::Read {
+            conversation_id: lobby.id.into(),
+            seq: 1
+        }
+    );
+    // Over REST too; the cursor never passes the newest message.
+    let cursor: chat_core::v1::ReadCursor = app
+        .post(
+            &format!("/api/v1/lobbies/{}/read", lobby.id),
+            &bob.token,
+            json!({"seq": 99}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(cursor.read_seq, 2);
+    let (read, _) = phone.until(|f| matches!(f, ServerFrame::Read { .. })).await;
+    assert_eq!(
+        read,
+        ServerFrame::Read {
+            conversation_id: lobby.id.into(),
+            seq: 2
+        }
+    );
+    let mine: chat_core::v1::LobbyList = app.get("/api/v1/lobbies", &bob.token).await.expect(200);
+    assert_eq!(
+        mine.items[0].membership.as_ref().map(|m| m.unread_count),
+        Some(0)
+    );
+}
+
+fn signal(call_id: &str, user: UserId, payload: serde_json::Value) -> CallSignal {
+    CallSignal {
+        call_id: call_id.into(),
+        user_id: user,
+        payload,
+    }
+}
+
+#[tokio::test]
+async fn call_signals_are_relayed_between_users_who_share_a_conversation() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+
+    alice_ws
+        .send(&ClientFrame::CallInvite(signal(
+            "c1",
+            bob.id,
+            json!({"sdp": "offer"}),
+        )))
+        .await;
+    let (invite, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::CallInvite(_)))
+        .await;
+    let ServerFrame::CallInvite(relay) = invite else {
+        unreachable!()
+    };
+    assert_eq!((relay.call_id.as_str(), relay.user_id), ("c1", alice.id));
+    assert_eq!(relay.payload, json!({"sdp": "offer"}));
+
+    bob_ws
+        .send(&ClientFrame::CallAnswer(signal(
+            "c1",
+            alice.id,
+            json!({"sdp": "answer"}),
+        )))
+        .await;
+    let (answer, _) = alice_ws
+        .until(|f| matches!(f, ServerFrame::CallAnswer(_)))
+        .await;
+    assert!(matches!(answer, ServerFrame::CallAnswer(r) if r.user_id == bob.id));
+    bob_ws
+        .send(&ClientFrame::CallIce(signal(
+            "c1",
+            alice.id,
+            json!({"candidate": "x"}),
+        )))
+        .await;
+    alice_ws
+        .until(|f| matches!(f, ServerFrame::CallIce(_)))
+        .await;
+
+    // Alice drops: Bob's side of the call ends.
+    alice_ws.cut();
+    let (end, _) = bob_ws.until(|f| matches!(f, ServerFrame::CallEnd(_))).await;
+    assert!(matches!(end, ServerFrame::CallEnd(r) if r.call_id == "c1" && r.user_id == alice.id));
+}
+
+#[tokio::test]
+async fn inviting_an_offline_or_unrelated_user_is_unavailable() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let stranger = app.register("stranger").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let _stranger_ws = app.ws_live(&stranger.token).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    for (call, user) in [("offline", bob.id), ("unrelated", stranger.id)] {
+        alice_ws
+            .send(&ClientFrame::CallInvite(signal(call, user, json!({}))))
+            .await;
+        let (frame, _) = alice_ws
+            .until(|f| matches!(f, ServerFrame::CallUnavailable { .. }))
+            .await;
+        assert_eq!(
+            frame,
+            ServerFrame::CallUnavailable {
+                call_id: call.into(),
+                user_id: user
+            }
+        );
+    }
+}
