@@ -22,24 +22,29 @@ use uuid::Uuid;
 /// Identifies one connection inside the hub.
 pub type ConnId = u64;
 
-/// What a connection's queue carries.
+/// A published conversation event, shared by all its recipients.
+#[derive(Debug)]
+pub struct Event {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Its event seq.
+    pub seq: u64,
+    /// The serialized frame.
+    pub text: Utf8Bytes,
+    /// Whose membership this event ends, if it is a departure.
+    pub departed: Option<UserId>,
+    /// Whose membership this event starts, if it is a join.
+    pub joined: Option<UserId>,
+}
+
+/// What a connection's queue carries. Both variants are one pointer: a queue's slots are
+/// allocated up front, so a small item keeps idle connections cheap.
 #[derive(Debug, Clone)]
 pub enum Outbound {
     /// A conversation event; the session delivers these in `seq` order per conversation.
-    Event {
-        /// The conversation.
-        conversation: ConversationId,
-        /// Its event seq.
-        seq: u64,
-        /// The serialized frame, shared by all recipients.
-        text: Utf8Bytes,
-        /// Whose membership this event ends, if it is a departure.
-        departed: Option<UserId>,
-        /// Whose membership this event starts, if it is a join.
-        joined: Option<UserId>,
-    },
+    Event(Arc<Event>),
     /// Any other frame.
-    Frame(Utf8Bytes),
+    Frame(Arc<Utf8Bytes>),
 }
 
 /// A request to close one connection, set by the hub and awaited by its session.
@@ -282,13 +287,13 @@ impl Hub {
             ServerFrame::MemberJoined { member, .. } => (None, Some(member.user.id)),
             _ => (None, None),
         };
-        let item = Outbound::Event {
+        let item = Outbound::Event(Arc::new(Event {
             conversation,
             seq,
             text: serialize(frame),
             departed,
             joined,
-        };
+        }));
         let lagged: Vec<ConnId> = {
             let inner = self.read();
             let Some(subscribers) = inner.by_conversation.get(&conversation) else {
@@ -355,7 +360,7 @@ impl Hub {
         except: Option<ConnId>,
         droppable: bool,
     ) {
-        let text = serialize(frame);
+        let text = Arc::new(serialize(frame));
         let lagged: Vec<ConnId> = {
             let inner = self.read();
             inner
@@ -386,22 +391,22 @@ impl Hub {
         frame: &ServerFrame,
         except_user: UserId,
     ) {
-        let text = serialize(frame);
+        let text = Arc::new(serialize(frame));
         let inner = self.read();
         if let Some(subscribers) = inner.by_conversation.get(&conversation) {
             for recipient in subscribers.values().filter(|r| r.user != except_user) {
                 // Typing is ephemeral: a full queue simply misses it.
-                let _ = recipient.tx.try_send(Outbound::Frame(text.clone()));
+                let _ = recipient.tx.try_send(Outbound::Frame(Arc::clone(&text)));
             }
         }
     }
 
     /// Sends a presence change of `user` to everyone sharing a conversation with them.
     pub fn send_presence(&self, user: UserId, conversations: &[ConversationId], online: bool) {
-        let text = serialize(&ServerFrame::Presence {
+        let text = Arc::new(serialize(&ServerFrame::Presence {
             user_id: user,
             online,
-        });
+        }));
         let inner = self.read();
         let mut seen = HashSet::new();
         for conversation in conversations {
@@ -410,7 +415,7 @@ impl Hub {
             };
             for (id, recipient) in subscribers {
                 if recipient.user != user && seen.insert(*id) {
-                    let _ = recipient.tx.try_send(Outbound::Frame(text.clone()));
+                    let _ = recipient.tx.try_send(Outbound::Frame(Arc::clone(&text)));
                 }
             }
         }

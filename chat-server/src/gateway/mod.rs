@@ -74,7 +74,7 @@ pub async fn connect(req: &mut Request, depot: &mut Depot, res: &mut Response) {
     };
     // Small buffers: an idle connection should cost a few KiB, not the 64–128 KiB defaults.
     let config = WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(2 * 1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(MAX_FRAME_BYTES))

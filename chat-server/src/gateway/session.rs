@@ -71,7 +71,7 @@ struct Session {
 pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) {
     let (caller, resume) = match caller {
         Some(caller) => (caller, None),
-        None => match authenticate_first_frame(&state, &mut ws).await {
+        None => match Box::pin(authenticate_first_frame(&state, &mut ws)).await {
             Ok(authenticated) => authenticated,
             Err(end) => return finish(ws, end).await,
         },
@@ -190,13 +190,15 @@ impl Session {
             first,
             ..
         } = registration;
-        match self.greet(first).await {
+        // The rare, large steps are boxed so the future of an idle connection stays small:
+        // a task keeps the size of its largest state for its whole life.
+        match Box::pin(self.greet(first)).await {
             Ok(()) => {}
             Err(end) => return end,
         }
         let mut live = false;
         if let Some(cursors) = resume {
-            if let Err(end) = self.resume(cursors).await {
+            if let Err(end) = Box::pin(self.resume(cursors)).await {
                 return end;
             }
             live = true;
@@ -215,7 +217,7 @@ impl Session {
                     Some(Err(e)) => Err(read_error(&e)),
                     Some(Ok(message)) => {
                         self.last_heard = Instant::now();
-                        self.on_message(message, &mut live).await
+                        Box::pin(self.on_message(message, &mut live)).await
                     }
                 },
                 item = rx.recv(), if live => match item {
@@ -375,21 +377,17 @@ impl Session {
 
     /// Delivers one queued item, keeping each conversation's events in seq order.
     async fn deliver(&mut self, item: Outbound) -> Result<(), End> {
-        let (conversation, seq, text, departed, joined) = match item {
-            Outbound::Frame(text) => return self.send_text(text).await,
-            Outbound::Event {
-                conversation,
-                seq,
-                text,
-                departed,
-                joined,
-            } => (conversation, seq, text, departed, joined),
+        let event = match item {
+            Outbound::Frame(text) => return self.send_text(Utf8Bytes::clone(&text)).await,
+            Outbound::Event(event) => event,
         };
+        let (conversation, seq) = (event.conversation, event.seq);
+        let (departed, joined) = (event.departed, event.joined);
         let me = self.me();
         match self.delivered.get(&conversation).copied() {
             Some(last) if seq <= last => return Ok(()),
             Some(last) if seq > last + 1 => {
-                self.fill(conversation, seq - 1).await?;
+                Box::pin(self.fill(conversation, seq - 1)).await?;
                 match self.delivered.get(&conversation).copied() {
                     Some(last) if seq <= last => return Ok(()),
                     Some(_) => {}
@@ -406,7 +404,7 @@ impl Session {
                 self.departed.remove(&conversation);
             }
         }
-        self.send_text(text).await?;
+        self.send_text(event.text.clone()).await?;
         self.delivered.insert(conversation, seq);
         if departed == Some(me) {
             self.delivered.remove(&conversation);

@@ -598,3 +598,108 @@ async fn inviting_an_offline_or_unrelated_user_is_unavailable() {
         );
     }
 }
+
+#[tokio::test]
+async fn deleting_a_lobby_tells_its_members() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    app.delete(&format!("/api/v1/lobbies/{}", lobby.id), &alice.token)
+        .await
+        .assert_status(204);
+    let (frame, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::LobbyDeleted { .. }))
+        .await;
+    // Events 1–2 were the joins; the deletion takes the next seq.
+    assert_eq!(
+        frame,
+        ServerFrame::LobbyDeleted {
+            conversation_id: lobby.id.into(),
+            seq: 3
+        }
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_chat_for_oneself_reaches_ones_other_connections_only() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let message: chat_core::v1::Message = app
+        .post(
+            &format!("/api/v1/users/{}/messages", bob.id),
+            &alice.token,
+            json!({"content": "hi"}),
+        )
+        .await
+        .expect(201);
+    let chat = message.conversation_id;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    app.delete(&format!("/api/v1/chats/{chat}"), &alice.token)
+        .await
+        .assert_status(204);
+    let (frame, _) = alice_ws
+        .until(|f| matches!(f, ServerFrame::ChatDeleted { .. }))
+        .await;
+    assert_eq!(
+        frame,
+        ServerFrame::ChatDeleted {
+            conversation_id: chat
+        }
+    );
+    // Bob still has the chat: his next message reaches him and brings it back for Alice.
+    let reply: chat_core::v1::Message = app
+        .post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            &bob.token,
+            json!({"content": "still there?"}),
+        )
+        .await
+        .expect(201);
+    let (seen, before) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+        .await;
+    assert!(matches!(seen, ServerFrame::MessageCreated { message, .. } if message.id == reply.id));
+    assert!(
+        !before
+            .iter()
+            .any(|f| matches!(f, ServerFrame::ChatDeleted { .. }))
+    );
+    let (back, _) = alice_ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+        .await;
+    assert!(matches!(back, ServerFrame::MessageCreated { message, .. } if message.id == reply.id));
+}
+
+#[tokio::test]
+async fn a_deleted_account_leaves_its_lobbies_and_closes_its_connections() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.join(&bob, &lobby).await;
+    let mut alice_ws = app.ws_live(&alice.token).await;
+    let mut bob_ws = app.ws_live(&bob.token).await;
+    app.delete("/api/v1/users/me", &alice.token)
+        .await
+        .assert_status(204);
+    assert_eq!(
+        alice_ws.closed().await,
+        crate::ws::Closed::Code(chat_core::v1::close_code::UNAUTHORIZED)
+    );
+    let (left, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MemberLeft { .. }))
+        .await;
+    assert!(matches!(left, ServerFrame::MemberLeft { user_id, .. } if user_id == alice.id));
+    // Bob was the only other member, so he inherits the lobby.
+    let (promoted, _) = bob_ws
+        .until(|f| matches!(f, ServerFrame::MemberUpdated { .. }))
+        .await;
+    assert!(
+        matches!(promoted, ServerFrame::MemberUpdated { user_id, role: chat_core::v1::Role::Admin, .. } if user_id == bob.id)
+    );
+}
