@@ -25,7 +25,8 @@ pub(super) fn router() -> Router {
                     Router::with_path("messages")
                         .post(send_chat_message)
                         .get(chat_history),
-                ),
+                )
+                .push(Router::with_path("read").post(mark_chat_read)),
         )
 }
 

@@ -55,6 +55,8 @@ async fn the_openapi_document_lists_every_route() {
         ("delete", "/api/v1/chats/{chat_id}"),
         ("post", "/api/v1/chats/{chat_id}/messages"),
         ("get", "/api/v1/chats/{chat_id}/messages"),
+        ("post", "/api/v1/lobbies/{lobby_id}/read"),
+        ("post", "/api/v1/chats/{chat_id}/read"),
     ];
     for (method, path) in expected {
         let operation = &doc["paths"][path][method];

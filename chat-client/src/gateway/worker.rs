@@ -1,0 +1,408 @@
+//! The task behind a [`super::Gateway`]: connect, resume, relay, reconnect.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use chat_core::v1::{ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, UserId, close_code};
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+
+use super::{Command, GatewayConfig, GatewayEvent, Ready, Reply};
+use crate::{Client, Error};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How one connection ended.
+enum Ended {
+    /// Try again after a delay.
+    Retry(String),
+    /// Stop for good.
+    Fatal(Error),
+    /// The caller dropped the gateway.
+    Shutdown,
+}
+
+/// A frame waiting for its `ack`.
+struct Pending {
+    nonce: Nonce,
+    frame: ClientFrame,
+    reply: Reply,
+}
+
+pub(super) struct Worker {
+    client: Client,
+    config: GatewayConfig,
+    commands: mpsc::Receiver<Command>,
+    events: mpsc::Sender<GatewayEvent>,
+    /// Last event seq delivered to the caller, per conversation.
+    cursors: Cursors,
+    /// Requests not yet answered, in the order they were made.
+    pending: Vec<Pending>,
+    me: Option<UserId>,
+}
+
+impl Worker {
+    pub(super) fn new(
+        client: Client,
+        config: GatewayConfig,
+        commands: mpsc::Receiver<Command>,
+        events: mpsc::Sender<GatewayEvent>,
+    ) -> Self {
+        Self {
+            client,
+            config,
+            commands,
+            events,
+            cursors: BTreeMap::new(),
+            pending: Vec::new(),
+            me: None,
+        }
+    }
+
+    pub(super) async fn run(mut self, first: oneshot::Sender<Result<(), Error>>) {
+        let mut first = Some(first);
+        let mut attempt: u32 = 0;
+        loop {
+            let ended = match self.open().await {
+                Ok((socket, ready)) => {
+                    attempt = 0;
+                    if let Some(first) = first.take() {
+                        let _ = first.send(Ok(()));
+                    }
+                    self.serve(socket, ready).await
+                }
+                Err(Ended::Fatal(error)) if first.is_some() => {
+                    if let Some(first) = first.take() {
+                        let _ = first.send(Err(error));
+                    }
+                    return;
+                }
+                Err(ended) => ended,
+            };
+            match ended {
+                Ended::Shutdown => break,
+                Ended::Fatal(error) => {
+                    let reason = error.to_string();
+                    self.fail_pending();
+                    let _ = self.events.send(GatewayEvent::Closed { reason }).await;
+                    break;
+                }
+                Ended::Retry(reason) => {
+                    if let Some(first) = first.take() {
+                        // The very first attempt failed: report it instead of retrying.
+                        let _ = first.send(Err(Error::Decode {
+                            status: 0,
+                            message: reason,
+                        }));
+                        return;
+                    }
+                    attempt = attempt.saturating_add(1);
+                    let delay = self.backoff(attempt);
+                    tracing::debug!(attempt, ?delay, %reason, "gateway reconnecting");
+                    if self
+                        .events
+                        .send(GatewayEvent::Reconnecting {
+                            attempt,
+                            delay,
+                            reason,
+                        })
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                    if !self.wait(delay).await {
+                        break;
+                    }
+                }
+            }
+        }
+        self.fail_pending();
+    }
+
+    /// Exponential backoff with full jitter: a random delay up to min × 2^attempt, capped.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .config
+            .min_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.config.max_backoff);
+        let millis = u64::try_from(ceiling.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        Duration::from_millis(rand::rng().random_range(millis / 2..=millis))
+    }
+
+    /// Waits out a reconnect delay while still accepting commands. `false`: shut down.
+    async fn wait(&mut self, delay: Duration) -> bool {
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                () = &mut sleep => return true,
+                command = self.commands.recv() => match command {
+                    None => return false,
+                    Some(command) => self.queue(command),
+                },
+            }
+        }
+    }
+
+    /// Remembers a request until it is answered; notifications are dropped while offline.
+    fn queue(&mut self, command: Command) {
+        if let Command::Request {
+            nonce,
+            frame,
+            reply,
+        } = command
+        {
+            self.pending.push(Pending {
+                nonce,
+                frame,
+                reply,
+            });
+        }
+    }
+
+    fn fail_pending(&mut self) {
+        for pending in self.pending.drain(..) {
+            let _ = pending.reply.send(Err(Error::Closed));
+        }
+    }
+
+    /// Opens a socket and reads `ready`.
+    async fn open(&mut self) -> Result<(Socket, Ready), Ended> {
+        let url = format!(
+            "{}/api/v1/ws",
+            self.client
+                .base_url()
+                .replacen("https://", "wss://", 1)
+                .replacen("http://", "ws://", 1)
+        );
+        let mut request = url
+            .into_client_request()
+            .map_err(|e| Ended::Fatal(Error::InvalidUrl(e.to_string())))?;
+        let token = self.client.token().ok_or(Ended::Fatal(Error::Api {
+            status: 401,
+            code: chat_core::v1::ErrorCode::Unauthorized,
+            message: "no token: log in first".into(),
+            details: None,
+            retry_after: None,
+        }))?;
+        let header = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+            Ended::Fatal(Error::InvalidUrl("the token is not a valid header".into()))
+        })?;
+        request.headers_mut().insert("authorization", header);
+        let connector = Connector::Rustls(self.client.tls());
+        let connect =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, true, Some(connector));
+        let (mut socket, _) = match tokio::time::timeout(Duration::from_secs(15), connect).await {
+            Err(_) => return Err(Ended::Retry("connecting timed out".into())),
+            Ok(Err(WsError::Http(response))) if response.status().as_u16() == 401 => {
+                return Err(Ended::Fatal(Error::Api {
+                    status: 401,
+                    code: chat_core::v1::ErrorCode::Unauthorized,
+                    message: "the server refused the token".into(),
+                    details: None,
+                    retry_after: None,
+                }));
+            }
+            Ok(Err(e)) => return Err(Ended::Retry(format!("cannot connect: {e}"))),
+            Ok(Ok(connected)) => connected,
+        };
+        let ready = match tokio::time::timeout(self.config.silence_timeout, read_frame(&mut socket))
+            .await
+        {
+            Ok(Ok(ServerFrame::Ready {
+                user,
+                session_id,
+                conversations,
+            })) => Ready {
+                user,
+                session_id,
+                conversations,
+            },
+            Ok(Ok(other)) => return Err(Ended::Retry(format!("expected ready, got {other:?}"))),
+            Ok(Err(ended)) => return Err(ended),
+            Err(_) => return Err(Ended::Retry("no ready in time".into())),
+        };
+        Ok((socket, ready))
+    }
+
+    /// Resumes, re-sends what is pending, then relays until the connection ends.
+    async fn serve(&mut self, mut socket: Socket, ready: Ready) -> Ended {
+        self.me = Some(ready.user.id);
+        // Resume the conversations we know; adopt the server's position for the others.
+        let known: HashSet<ConversationId> = self.cursors.keys().copied().collect();
+        let cursors: Cursors = self.cursors.clone();
+        for conversation in &ready.conversations {
+            if !known.contains(&conversation.conversation_id) {
+                self.cursors
+                    .insert(conversation.conversation_id, conversation.seq);
+            }
+        }
+        if self
+            .events
+            .send(GatewayEvent::Connected(ready))
+            .await
+            .is_err()
+        {
+            return Ended::Shutdown;
+        }
+        if let Err(ended) = send_frame(&mut socket, &ClientFrame::Resume { cursors }).await {
+            return ended;
+        }
+        for pending in &self.pending {
+            if let Err(ended) = send_frame(&mut socket, &pending.frame).await {
+                return ended;
+            }
+        }
+        loop {
+            tokio::select! {
+                frame = tokio::time::timeout(self.config.silence_timeout, read_frame(&mut socket)) => {
+                    let frame = match frame {
+                        Err(_) => return Ended::Retry("the server went silent".into()),
+                        Ok(Err(ended)) => return ended,
+                        Ok(Ok(frame)) => frame,
+                    };
+                    if let Some(ended) = self.on_frame(frame).await {
+                        return ended;
+                    }
+                }
+                command = self.commands.recv() => match command {
+                    None => {
+                        let _ = socket.close(None).await;
+                        return Ended::Shutdown;
+                    }
+                    Some(Command::Notify(frame)) => {
+                        if let Err(ended) = send_frame(&mut socket, &frame).await {
+                            return ended;
+                        }
+                    }
+                    Some(Command::Request { nonce, frame, reply }) => {
+                        let sent = send_frame(&mut socket, &frame).await;
+                        self.pending.push(Pending { nonce, frame, reply });
+                        if let Err(ended) = sent {
+                            return ended;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Handles one server frame; `Some` ends the connection.
+    async fn on_frame(&mut self, frame: ServerFrame) -> Option<Ended> {
+        let event = match frame {
+            ServerFrame::Ack { nonce, message } => {
+                self.answer(&nonce, Ok(message));
+                return None;
+            }
+            ServerFrame::Error {
+                code,
+                message,
+                nonce: Some(nonce),
+                retry_after_ms,
+            } => {
+                self.answer(
+                    &nonce,
+                    Err(Error::from_frame(code, message, retry_after_ms)),
+                );
+                return None;
+            }
+            ServerFrame::Resumed => GatewayEvent::Resumed,
+            ServerFrame::ResyncRequired { conversation_id } => {
+                // Our position is unknown now: the next live event sets it again.
+                self.cursors.remove(&conversation_id);
+                GatewayEvent::ResyncRequired { conversation_id }
+            }
+            frame => {
+                if let Some((conversation, seq)) = frame.conversation_seq() {
+                    match self.cursors.get(&conversation).copied() {
+                        Some(last) if seq <= last => return None,
+                        Some(last) if seq > last + 1 => {
+                            // The server guarantees no gaps; should one appear anyway, a
+                            // resume from our cursor fills it.
+                            return Some(Ended::Retry(format!(
+                                "gap in {conversation}: {last} then {seq}"
+                            )));
+                        }
+                        _ => {}
+                    }
+                    self.cursors.insert(conversation, seq);
+                    if self.ends_membership(&frame) {
+                        self.cursors.remove(&conversation);
+                    }
+                }
+                GatewayEvent::Frame(frame)
+            }
+        };
+        if self.events.send(event).await.is_err() {
+            return Some(Ended::Shutdown);
+        }
+        None
+    }
+
+    fn ends_membership(&self, frame: &ServerFrame) -> bool {
+        match frame {
+            ServerFrame::MemberLeft { user_id, .. }
+            | ServerFrame::MemberRemoved { user_id, .. } => Some(*user_id) == self.me,
+            ServerFrame::LobbyDeleted { .. } => true,
+            _ => false,
+        }
+    }
+
+    fn answer(&mut self, nonce: &Nonce, result: Result<Option<chat_core::v1::Message>, Error>) {
+        if let Some(index) = self.pending.iter().position(|p| &p.nonce == nonce) {
+            let pending = self.pending.remove(index);
+            let _ = pending.reply.send(result);
+        }
+    }
+}
+
+async fn send_frame(socket: &mut Socket, frame: &ClientFrame) -> Result<(), Ended> {
+    let text = serde_json::to_string(frame).map_err(|e| {
+        Ended::Fatal(Error::Decode {
+            status: 0,
+            message: e.to_string(),
+        })
+    })?;
+    socket
+        .send(Message::text(text))
+        .await
+        .map_err(|e| Ended::Retry(format!("send failed: {e}")))
+}
+
+/// The next frame; pings are answered by tungstenite itself.
+async fn read_frame(socket: &mut Socket) -> Result<ServerFrame, Ended> {
+    loop {
+        match socket.next().await {
+            None => return Err(Ended::Retry("the connection closed".into())),
+            Some(Err(e)) => return Err(Ended::Retry(format!("read failed: {e}"))),
+            Some(Ok(Message::Text(text))) => {
+                return serde_json::from_str(&text)
+                    .map_err(|e| Ended::Retry(format!("undecodable frame: {e}")));
+            }
+            Some(Ok(Message::Close(frame))) => {
+                let code = frame.as_ref().map(|f| u16::from(f.code));
+                return Err(match code {
+                    Some(close_code::UNAUTHORIZED) => Ended::Fatal(Error::Api {
+                        status: 401,
+                        code: chat_core::v1::ErrorCode::Unauthorized,
+                        message: "the token was revoked or expired".into(),
+                        details: None,
+                        retry_after: None,
+                    }),
+                    _ => Ended::Retry(format!("closed by the server ({code:?})")),
+                });
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+}

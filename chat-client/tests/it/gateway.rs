@@ -1,0 +1,282 @@
+//! The gateway: acks, live events, reconnects that lose and duplicate nothing, queued sends.
+
+use chat_client::{Client, Gateway, GatewayEvent};
+use chat_core::v1::{
+    CallSignal, ConversationId, CreateLobbyRequest, Lobby, LobbyName, MessageContent, ServerFrame,
+};
+
+use crate::helpers::{Proxy, fast_reconnects, next_event, spawn_server};
+
+fn text(s: &str) -> MessageContent {
+    MessageContent::parse(s).expect("valid content")
+}
+
+async fn lobby(client: &Client, name: &str) -> Lobby {
+    client
+        .create_lobby(&CreateLobbyRequest {
+            name: LobbyName::parse(name).expect("name"),
+            description: None,
+            visibility: Default::default(),
+        })
+        .await
+        .expect("lobby")
+}
+
+/// Reads events until a message with this content arrives; returns the events before it.
+async fn until_message(gateway: &mut Gateway, content: &str) -> Vec<GatewayEvent> {
+    let mut before = Vec::new();
+    loop {
+        match next_event(gateway).await {
+            GatewayEvent::Frame(ServerFrame::MessageCreated { message, .. })
+                if message.content.as_str() == content =>
+            {
+                return before;
+            }
+            event => before.push(event),
+        }
+    }
+}
+
+#[tokio::test]
+async fn connecting_reports_ready_and_sends_resolve_with_the_stored_message() {
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let room = lobby(&alice, "general").await;
+    bob.join_lobby(room.id).await.expect("join");
+
+    let mut alice_gw = Gateway::connect(&alice).await.expect("connect");
+    let GatewayEvent::Connected(ready) = next_event(&mut alice_gw).await else {
+        panic!("connected first")
+    };
+    assert_eq!(ready.user.username.as_str(), "alice");
+    assert_eq!(ready.conversations.len(), 1);
+    let mut bob_gw = Gateway::connect(&bob).await.expect("connect");
+
+    let message = alice_gw
+        .send_message(room.id.into(), text("hello"))
+        .await
+        .expect("acked");
+    assert_eq!(message.seq, 1);
+    assert_eq!(
+        bob.lobby_message(room.id, message.id)
+            .await
+            .expect("stored"),
+        message
+    );
+    until_message(&mut bob_gw, "hello").await;
+}
+
+#[tokio::test]
+async fn edits_deletes_joins_reads_and_typing_go_through_the_gateway() {
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let room = lobby(&alice, "general").await;
+    let alice_gw = Gateway::connect(&alice).await.expect("connect");
+    let mut bob_gw = Gateway::connect(&bob).await.expect("connect");
+    bob_gw.join_lobby(room.id).await.expect("joined");
+
+    let message = alice_gw
+        .send_message(room.id.into(), text("draft"))
+        .await
+        .expect("sent");
+    let edited = alice_gw
+        .edit_message(message.id, text("final"))
+        .await
+        .expect("edited");
+    assert_eq!(edited.content.as_str(), "final");
+    alice_gw.typing(room.id.into()).expect("typing");
+    alice_gw.delete_message(message.id).await.expect("deleted");
+
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|e| matches!(e, GatewayEvent::Frame(ServerFrame::MessageDeleted { .. })))
+    {
+        seen.push(next_event(&mut bob_gw).await);
+    }
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, GatewayEvent::Frame(ServerFrame::MessageUpdated { .. })))
+    );
+    assert!(seen.iter().any(|e| matches!(
+        e,
+        GatewayEvent::Frame(ServerFrame::Typing { typing: true, .. })
+    )));
+
+    let mut bob_other = Gateway::connect(&bob).await.expect("second connection");
+    bob_gw.mark_read(room.id.into(), 1).expect("read");
+    loop {
+        if let GatewayEvent::Frame(ServerFrame::Read { seq: 1, .. }) =
+            next_event(&mut bob_other).await
+        {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn call_signals_reach_the_peer() {
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let room = lobby(&alice, "general").await;
+    bob.join_lobby(room.id).await.expect("join");
+    let bob_id = bob.me().await.expect("me").id;
+    let alice_gw = Gateway::connect(&alice).await.expect("connect");
+    let mut bob_gw = Gateway::connect(&bob).await.expect("connect");
+    alice_gw
+        .call_invite(CallSignal {
+            call_id: "c1".into(),
+            user_id: bob_id,
+            payload: serde_json::json!({"sdp": "x"}),
+        })
+        .expect("invite");
+    loop {
+        if let GatewayEvent::Frame(ServerFrame::CallInvite(relay)) = next_event(&mut bob_gw).await {
+            assert_eq!(relay.call_id, "c1");
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_gateway_survives_repeated_drops_and_sees_every_message_once_in_order() {
+    let server = spawn_server().await;
+    let proxy = Proxy::start(server.addr).await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let room = lobby(&bob, "busy").await;
+    alice.join_lobby(room.id).await.expect("join");
+    let conversation: ConversationId = room.id.into();
+
+    let through_proxy = Client::builder(&proxy.url)
+        .token(alice.token().expect("token"))
+        .build()
+        .expect("client");
+    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
+        .await
+        .expect("connect");
+
+    let total = 300u64;
+    let sender = {
+        let bob = bob.clone();
+        tokio::spawn(async move {
+            for i in 1..=total {
+                bob.send_message(room.id, text(&format!("m{i}")), None)
+                    .await
+                    .expect("sent");
+            }
+        })
+    };
+    let mut seqs = Vec::new();
+    let (mut cuts, mut resumes) = (0, 0);
+    while seqs.len() < total as usize {
+        match next_event(&mut gateway).await {
+            GatewayEvent::Frame(ServerFrame::MessageCreated {
+                conversation_id,
+                message,
+                ..
+            }) if conversation_id == conversation => {
+                seqs.push(message.seq);
+                if seqs.len() % 40 == 0 {
+                    proxy.cut();
+                    cuts += 1;
+                }
+            }
+            GatewayEvent::Resumed => resumes += 1,
+            _ => {}
+        }
+    }
+    sender.await.expect("sender");
+    assert_eq!(seqs, (1..=total).collect::<Vec<u64>>());
+    assert!(cuts >= 7 && resumes >= 1, "cuts {cuts}, resumes {resumes}");
+}
+
+#[tokio::test]
+async fn messages_sent_while_disconnected_go_out_on_reconnect_exactly_once() {
+    let server = spawn_server().await;
+    let proxy = Proxy::start(server.addr).await;
+    let alice = server.user("alice").await;
+    let room = lobby(&alice, "general").await;
+    let through_proxy = Client::builder(&proxy.url)
+        .token(alice.token().expect("token"))
+        .build()
+        .expect("client");
+    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
+        .await
+        .expect("connect");
+    assert!(matches!(
+        next_event(&mut gateway).await,
+        GatewayEvent::Connected(_)
+    ));
+
+    proxy.refuse(true);
+    proxy.cut();
+    loop {
+        if let GatewayEvent::Reconnecting { .. } = next_event(&mut gateway).await {
+            break;
+        }
+    }
+    let sends: Vec<_> = (1..=3)
+        .map(|i| gateway.send_message(room.id.into(), text(&format!("offline {i}"))))
+        .collect();
+    proxy.refuse(false);
+    let mut stored = Vec::new();
+    let results = tokio::spawn(futures_util::future::join_all(sends));
+    let mut states = Vec::new();
+    while !states.iter().any(|e| matches!(e, GatewayEvent::Resumed)) {
+        states.push(next_event(&mut gateway).await);
+    }
+    for result in results.await.expect("sends") {
+        stored.push(result.expect("acked after reconnect").seq);
+    }
+    assert_eq!(stored, [1, 2, 3]);
+    let history = alice
+        .history_page(room.id, &chat_core::v1::HistoryQuery::default())
+        .await
+        .expect("history");
+    let contents: Vec<_> = history
+        .items
+        .iter()
+        .rev()
+        .map(|m| m.content.to_string())
+        .collect();
+    assert_eq!(contents, ["offline 1", "offline 2", "offline 3"]);
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_the_gateway_and_fails_waiting_sends() {
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let room = lobby(&alice, "general").await;
+    let mut gateway = Gateway::connect(&alice).await.expect("connect");
+    alice.logout().await.expect("logout");
+    loop {
+        match next_event(&mut gateway).await {
+            GatewayEvent::Closed { reason } => {
+                assert!(reason.contains("revoked"), "{reason}");
+                break;
+            }
+            GatewayEvent::Reconnecting { .. } => panic!("a revoked token is not retried"),
+            _ => {}
+        }
+    }
+    let e = gateway
+        .send_message(room.id.into(), text("too late"))
+        .await
+        .expect_err("closed");
+    assert!(matches!(e, chat_client::Error::Closed), "{e:?}");
+}
+
+#[tokio::test]
+async fn connecting_with_a_bad_token_fails_at_once() {
+    let server = spawn_server().await;
+    let client = Client::builder(&server.url)
+        .token("not-a-token")
+        .build()
+        .expect("client");
+    let e = Gateway::connect(&client).await.expect_err("refused");
+    assert!(e.is_unauthorized(), "{e:?}");
+}
