@@ -45,6 +45,8 @@ pub(super) struct Worker {
     /// Requests not yet answered, in the order they were made.
     pending: Vec<Pending>,
     me: Option<UserId>,
+    /// Whether the current connection is not the first.
+    reconnected: bool,
 }
 
 impl Worker {
@@ -62,6 +64,7 @@ impl Worker {
             cursors: BTreeMap::new(),
             pending: Vec::new(),
             me: None,
+            reconnected: false,
         }
     }
 
@@ -237,6 +240,7 @@ impl Worker {
 
     /// Resumes, re-sends what is pending, then relays until the connection ends.
     async fn serve(&mut self, mut socket: Socket, ready: Ready) -> Ended {
+        self.reconnected = self.me.is_some();
         self.me = Some(ready.user.id);
         // Resume the conversations we know; adopt the server's position for the others.
         let known: HashSet<ConversationId> = self.cursors.keys().copied().collect();
@@ -316,6 +320,8 @@ impl Worker {
                 );
                 return None;
             }
+            // The first connection has nothing to resume; only a reconnect's replay counts.
+            ServerFrame::Resumed if !self.reconnected => return None,
             ServerFrame::Resumed => GatewayEvent::Resumed,
             ServerFrame::ResyncRequired { conversation_id } => {
                 // Our position is unknown now: the next live event sets it again.
