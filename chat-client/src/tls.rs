@@ -1,5 +1,5 @@
-//! One rustls configuration (ring, Mozilla's roots) for both HTTPS and WSS, built explicitly
-//! instead of installing a process-wide crypto provider.
+//! One rustls configuration (aws-lc-rs, Mozilla's roots) for both HTTPS and WSS, built
+//! explicitly instead of relying on a process-wide crypto provider.
 
 use std::sync::Arc;
 
@@ -7,7 +7,7 @@ use crate::Error;
 
 /// The TLS client configuration shared by REST and the gateway.
 pub(crate) fn client_config() -> Result<Arc<rustls::ClientConfig>, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     let config = rustls::ClientConfig::builder_with_provider(provider)

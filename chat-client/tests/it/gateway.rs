@@ -280,3 +280,54 @@ async fn connecting_with_a_bad_token_fails_at_once() {
     let e = Gateway::connect(&client).await.expect_err("refused");
     assert!(e.is_unauthorized(), "{e:?}");
 }
+
+#[tokio::test]
+async fn a_gap_too_large_is_reported_as_resync_required_and_live_events_follow() {
+    let server = crate::helpers::spawn_server_with(|c| c.gateway.resume_max_gap = 5).await;
+    let proxy = Proxy::start(server.addr).await;
+    let alice = server.user("alice").await;
+    let room = lobby(&alice, "general").await;
+    let through_proxy = Client::builder(&proxy.url)
+        .token(alice.token().expect("token"))
+        .build()
+        .expect("client");
+    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
+        .await
+        .expect("connect");
+    // Deliver one live event, so the gateway has a position in the lobby.
+    alice
+        .send_message(room.id, text("before"), None)
+        .await
+        .expect("sent");
+    until_message(&mut gateway, "before").await;
+
+    proxy.refuse(true);
+    proxy.cut();
+    loop {
+        if let GatewayEvent::Reconnecting { .. } = next_event(&mut gateway).await {
+            break;
+        }
+    }
+    for i in 0..10 {
+        alice
+            .send_message(room.id, text(&format!("missed {i}")), None)
+            .await
+            .expect("sent");
+    }
+    proxy.refuse(false);
+    let mut events = Vec::new();
+    while !events.iter().any(|e| matches!(e, GatewayEvent::Resumed)) {
+        events.push(next_event(&mut gateway).await);
+    }
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, GatewayEvent::ResyncRequired { conversation_id } if *conversation_id == room.id.into())),
+        "{events:?}"
+    );
+    alice
+        .send_message(room.id, text("after"), None)
+        .await
+        .expect("sent");
+    until_message(&mut gateway, "after").await;
+}

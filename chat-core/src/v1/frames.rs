@@ -497,6 +497,32 @@ impl ServerFrame {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_1_to_64_printable_ascii_characters() {
+        assert!(Nonce::new("a").is_ok());
+        assert!(Nonce::new("x".repeat(64)).is_ok());
+        assert!(Nonce::new("").is_err());
+        assert!(Nonce::new("x".repeat(65)).is_err());
+        assert!(Nonce::new("has space").is_err());
+        assert!(Nonce::new("naïve").is_err());
+    }
+
+    #[test]
+    fn conversation_events_expose_their_seq() {
+        let id = ConversationId::from_uuid(uuid::Uuid::from_u128(1));
+        let frame = ServerFrame::LobbyDeleted {
+            conversation_id: id,
+            seq: 9,
+        };
+        assert_eq!(frame.conversation_seq(), Some((id, 9)));
+        assert_eq!(ServerFrame::Pong.conversation_seq(), None);
+    }
+}
+
 /// WebSocket close codes the server uses, besides the standard 1000 (normal), 1001 (server
 /// shutting down), 1009 (frame over 64 KiB) and 1011 (server error).
 pub mod close_code {

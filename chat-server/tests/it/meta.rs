@@ -143,3 +143,20 @@ async fn cors_allows_only_configured_origins() {
             .is_none()
     );
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_generated_jwt_secret_is_kept_private_in_the_data_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = crate::helpers::spawn_app_with(|c| c.jwt_secret = None).await;
+    let path = app.dir.path().join("jwt_secret");
+    let mode = std::fs::metadata(&path)
+        .expect("secret file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let secret = std::fs::read_to_string(&path).expect("readable");
+    assert_eq!(secret.trim().len(), 64, "256 bits in hex");
+    // Tokens signed with it work.
+    app.register("alice").await;
+}
