@@ -7,6 +7,7 @@
 //!   messages, chats, read cursors), history as a lazily paged [`futures_util::Stream`].
 //! - [`Gateway`]: the WebSocket as a stream of [`GatewayEvent`]s. It reconnects by itself
 //!   and resumes without gaps or duplicates; sends wait for the server's `ack`.
+//! - [`profile`]: saved sessions (server and token) shared by the CLI and the TUI.
 //! - [`Error`]: one error type, with helpers such as [`Error::is_not_found`] and
 //!   [`Error::is_retryable`].
 //!
@@ -51,6 +52,7 @@ mod client;
 mod error;
 mod gateway;
 mod history;
+pub mod profile;
 mod tls;
 
 pub use client::{Client, ClientBuilder, Conversation};

@@ -1,0 +1,36 @@
+//! One file per group of commands; [`run`] dispatches.
+
+mod auth;
+mod dms;
+mod lobbies;
+mod messages;
+mod users;
+mod watch;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::failure::Failure;
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let ctx = Context::new(cli.server, cli.profile, cli.json)?;
+    match cli.command {
+        Command::Register {
+            username,
+            display_name,
+            email,
+            password,
+        } => auth::register(&ctx, &username, display_name, email, &password).await,
+        Command::Login { username, password } => auth::login(&ctx, &username, &password).await,
+        Command::Logout => auth::logout(&ctx).await,
+        Command::Whoami => auth::whoami(&ctx).await,
+        Command::User(command) => users::run(&ctx, command).await,
+        Command::Lobby(command) => lobbies::run(&ctx, command).await,
+        Command::Msg(command) => messages::run(&ctx, command).await,
+        Command::Dm(command) => dms::run(&ctx, command).await,
+        Command::Read { target, dm, seq } => messages::read(&ctx, &target, dm, seq).await,
+        Command::Watch => watch::run(&ctx).await,
+        // Handled before a context exists (no server needed).
+        Command::Completions { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,319 @@
+//! Scripted sessions, exit codes, token storage, JSON output and help.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::helpers::{Env, json};
+
+#[test]
+fn a_scripted_session_registers_posts_from_stdin_and_reads_history_as_json() {
+    let env = Env::start();
+    env.chat()
+        .args(["register", "--username", "alice", "--password-stdin"])
+        .write_stdin("correct horse\n")
+        .assert()
+        .success();
+    // Logging in again, with the password from the environment.
+    env.chat()
+        .args(["login", "--username", "alice"])
+        .env("CHAT_PASSWORD", "correct horse")
+        .assert()
+        .success();
+    let lobby = json(env.chat().args([
+        "--json",
+        "lobby",
+        "create",
+        "deploys",
+        "--description",
+        "CI news",
+    ]));
+    assert_eq!(lobby["name"], "deploys");
+    env.chat()
+        .args(["msg", "send", "deploys", "-"])
+        .write_stdin("build 42 is live\n")
+        .assert()
+        .success();
+    env.chat()
+        .args(["msg", "send", "deploys", "second line"])
+        .assert()
+        .success();
+
+    let history = json(env.chat().args(["msg", "history", "deploys", "--json"]));
+    let items = history["items"].as_array().expect("items");
+    let contents: Vec<_> = items
+        .iter()
+        .map(|m| m["content"].as_str().expect("content"))
+        .collect();
+    assert_eq!(contents, ["build 42 is live", "second line"]);
+    assert_eq!(items[0]["seq"], 1);
+    assert_eq!(items[0]["author"]["username"], "alice");
+}
+
+#[test]
+fn watch_streams_a_message_sent_by_another_user_as_json_lines() {
+    let env = Env::start();
+    let bob_config = tempfile::tempdir().expect("temp dir");
+    env.register(env.config.path(), "alice");
+    env.register(bob_config.path(), "bob");
+    env.chat()
+        .args(["lobby", "create", "general"])
+        .assert()
+        .success();
+    env.chat_in(bob_config.path())
+        .args(["lobby", "join", "general"])
+        .assert()
+        .success();
+
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("chat"))
+        .args(["watch", "--json"])
+        .env_clear()
+        .env("CHAT_SERVER", &env.url)
+        .env("CHAT_CONFIG_DIR", env.config.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("watch starts");
+    let stdout = watch.stdout.take().expect("stdout");
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = |wanted: &str| loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(15))
+            .expect("a line in time");
+        let value: serde_json::Value = serde_json::from_str(&line).expect("each line is JSON");
+        if line.contains(wanted) {
+            return value;
+        }
+    };
+    next("\"connected\"");
+    env.chat_in(bob_config.path())
+        .args(["msg", "send", "general", "hello alice"])
+        .assert()
+        .success();
+    let event = next("hello alice");
+    assert_eq!(event["event"], "frame");
+    assert_eq!(event["type"], "message.created");
+    assert_eq!(event["message"]["author"]["username"], "bob");
+    let _ = watch.kill();
+    let _ = watch.wait();
+}
+
+#[test]
+fn exit_codes_tell_usage_refusal_and_unreachable_apart() {
+    let env = Env::start();
+    env.register(env.config.path(), "alice");
+    // 0
+    env.chat().arg("whoami").assert().code(0);
+    // 1: usage
+    env.chat().arg("no-such-command").assert().code(1);
+    env.chat().args(["msg", "send", "general"]).assert().code(1);
+    env.chat()
+        .args(["lobby", "delete", "general"])
+        .assert()
+        .code(1)
+        .stderr(predicate_contains("--yes"));
+    // A password is never taken as an argument.
+    env.chat()
+        .args(["login", "--username", "alice", "--password", "x"])
+        .assert()
+        .code(1);
+    // 2: the server refused, with its code on stderr
+    env.chat()
+        .args(["lobby", "info", "nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate_contains("not_found"));
+    env.chat()
+        .args(["login", "--username", "alice", "--password-stdin"])
+        .write_stdin("wrong password\n")
+        .assert()
+        .code(2)
+        .stderr(predicate_contains("unauthorized"));
+    // 3: nobody listening
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr");
+    env.chat()
+        .arg("whoami")
+        .env("CHAT_SERVER", format!("http://{closed}"))
+        .assert()
+        .code(3)
+        .stderr(predicate_contains("cannot reach"));
+}
+
+fn predicate_contains(needle: &'static str) -> predicates::str::ContainsPredicate {
+    predicates::str::contains(needle)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_token_is_stored_readable_by_its_owner_only_and_logout_forgets_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::start();
+    env.register(env.config.path(), "alice");
+    let file = env.config.path().join("config.toml");
+    let mode = std::fs::metadata(&file)
+        .expect("config file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let text = std::fs::read_to_string(&file).expect("readable");
+    assert!(text.contains("token"), "{text}");
+    env.chat().arg("logout").assert().success();
+    let text = std::fs::read_to_string(&file).expect("readable");
+    assert!(!text.contains("token"), "{text}");
+    env.chat().arg("whoami").assert().code(2);
+}
+
+#[test]
+fn chat_token_overrides_the_stored_token() {
+    let env = Env::start();
+    let other = tempfile::tempdir().expect("temp dir");
+    env.register(other.path(), "bob");
+    let stored = std::fs::read_to_string(other.path().join("config.toml")).expect("config");
+    let token = stored
+        .lines()
+        .find_map(|l| l.strip_prefix("token = "))
+        .expect("a token line")
+        .trim_matches('"')
+        .to_owned();
+    // A config directory with no session at all, and the token in the environment.
+    let me = json(
+        env.chat()
+            .args(["whoami", "--json"])
+            .env("CHAT_TOKEN", token),
+    );
+    assert_eq!(me["username"], "bob");
+}
+
+#[test]
+fn every_command_prints_one_json_document_with_json() {
+    let env = Env::start();
+    let bob_config = tempfile::tempdir().expect("temp dir");
+    env.register(env.config.path(), "alice");
+    env.register(bob_config.path(), "bob");
+    let message = json(env.chat().args(["--json", "lobby", "create", "general"]));
+    assert_eq!(message["visibility"], "public");
+    let sent = json(env.chat().args(["--json", "msg", "send", "general", "hi"]));
+    let message_id = sent["id"].as_str().expect("id").to_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["whoami"],
+        vec!["user", "list"],
+        vec!["user", "show", "bob"],
+        vec!["user", "update", "--description", "here"],
+        vec!["lobby", "list"],
+        vec!["lobby", "community"],
+        vec!["lobby", "info", "general"],
+        vec!["lobby", "members", "general"],
+        vec!["lobby", "add", "general", "bob"],
+        vec!["lobby", "promote", "general", "bob"],
+        vec!["lobby", "demote", "general", "bob"],
+        vec!["lobby", "remove", "general", "bob"],
+        vec!["lobby", "rename", "general", "lounge"],
+        vec!["msg", "history", "lounge"],
+        vec!["msg", "edit", &message_id, "hello"],
+        vec!["read", "lounge"],
+        vec!["msg", "delete", &message_id],
+        vec!["dm", "send", "bob", "psst"],
+        vec!["dm", "list"],
+        vec!["dm", "history", "bob"],
+        vec!["read", "--dm", "bob"],
+        vec!["dm", "delete", "bob"],
+        vec!["lobby", "create", "spare"],
+        vec!["lobby", "leave", "spare"],
+        vec!["lobby", "delete", "lounge", "--yes"],
+    ];
+    for command in commands {
+        let value = json(env.chat().arg("--json").args(&command));
+        assert!(value.is_object(), "{command:?} printed {value}");
+    }
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "lobby", "create", "bobs"]),
+    );
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "lobby", "join", "bobs"]),
+    );
+    json(env.chat_in(bob_config.path()).args(["--json", "logout"]));
+    json(env.chat().args(["--json", "user", "delete", "--yes"]));
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    let env = Env::start();
+    let commands: &[&[&str]] = &[
+        &[],
+        &["register"],
+        &["login"],
+        &["logout"],
+        &["whoami"],
+        &["read"],
+        &["watch"],
+        &["completions"],
+        &["user", "list"],
+        &["user", "show"],
+        &["user", "update"],
+        &["user", "delete"],
+        &["lobby", "create"],
+        &["lobby", "list"],
+        &["lobby", "community"],
+        &["lobby", "info"],
+        &["lobby", "members"],
+        &["lobby", "join"],
+        &["lobby", "leave"],
+        &["lobby", "add"],
+        &["lobby", "remove"],
+        &["lobby", "promote"],
+        &["lobby", "demote"],
+        &["lobby", "rename"],
+        &["lobby", "delete"],
+        &["msg", "send"],
+        &["msg", "history"],
+        &["msg", "edit"],
+        &["msg", "delete"],
+        &["dm", "send"],
+        &["dm", "list"],
+        &["dm", "history"],
+        &["dm", "delete"],
+    ];
+    for command in commands {
+        let output = env
+            .chat()
+            .args(*command)
+            .arg("--help")
+            .output()
+            .expect("ran");
+        assert!(output.status.success(), "{command:?}");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            help.contains("Example"),
+            "{command:?} --help has no example:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    let env = Env::start();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = env
+            .chat()
+            .args(["completions", shell])
+            .output()
+            .expect("ran");
+        assert!(output.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("lobby"),
+            "{shell}"
+        );
+    }
+}
