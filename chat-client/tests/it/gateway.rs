@@ -22,6 +22,28 @@ async fn lobby(client: &Client, name: &str) -> Lobby {
         .expect("lobby")
 }
 
+/// A gateway for `user` whose connections pass through `proxy`.
+async fn gateway_through(proxy: &Proxy, user: &Client) -> Gateway {
+    let client = Client::builder(&proxy.url)
+        .token(user.token().expect("token"))
+        .build()
+        .expect("client");
+    Gateway::connect_with(&client, fast_reconnects())
+        .await
+        .expect("connect")
+}
+
+/// Cuts the gateway off and keeps it off until `proxy.refuse(false)`.
+async fn go_offline(proxy: &Proxy, gateway: &mut Gateway) {
+    proxy.refuse(true);
+    proxy.cut();
+    loop {
+        if let GatewayEvent::Reconnecting { .. } = next_event(gateway).await {
+            break;
+        }
+    }
+}
+
 /// Reads events until a message with this content arrives; returns the events before it.
 async fn until_message(gateway: &mut Gateway, content: &str) -> Vec<GatewayEvent> {
     let mut before = Vec::new();
@@ -151,13 +173,7 @@ async fn the_gateway_survives_repeated_drops_and_sees_every_message_once_in_orde
     alice.join_lobby(room.id).await.expect("join");
     let conversation: ConversationId = room.id.into();
 
-    let through_proxy = Client::builder(&proxy.url)
-        .token(alice.token().expect("token"))
-        .build()
-        .expect("client");
-    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
-        .await
-        .expect("connect");
+    let mut gateway = gateway_through(&proxy, &alice).await;
 
     let total = 300u64;
     let sender = {
@@ -200,25 +216,13 @@ async fn messages_sent_while_disconnected_go_out_on_reconnect_exactly_once() {
     let proxy = Proxy::start(server.addr).await;
     let alice = server.user("alice").await;
     let room = lobby(&alice, "general").await;
-    let through_proxy = Client::builder(&proxy.url)
-        .token(alice.token().expect("token"))
-        .build()
-        .expect("client");
-    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
-        .await
-        .expect("connect");
+    let mut gateway = gateway_through(&proxy, &alice).await;
     assert!(matches!(
         next_event(&mut gateway).await,
         GatewayEvent::Connected(_)
     ));
 
-    proxy.refuse(true);
-    proxy.cut();
-    loop {
-        if let GatewayEvent::Reconnecting { .. } = next_event(&mut gateway).await {
-            break;
-        }
-    }
+    go_offline(&proxy, &mut gateway).await;
     let sends: Vec<_> = (1..=3)
         .map(|i| gateway.send_message(room.id.into(), text(&format!("offline {i}"))))
         .collect();
@@ -287,13 +291,7 @@ async fn a_gap_too_large_is_reported_as_resync_required_and_live_events_follow()
     let proxy = Proxy::start(server.addr).await;
     let alice = server.user("alice").await;
     let room = lobby(&alice, "general").await;
-    let through_proxy = Client::builder(&proxy.url)
-        .token(alice.token().expect("token"))
-        .build()
-        .expect("client");
-    let mut gateway = Gateway::connect_with(&through_proxy, fast_reconnects())
-        .await
-        .expect("connect");
+    let mut gateway = gateway_through(&proxy, &alice).await;
     // Deliver one live event, so the gateway has a position in the lobby.
     alice
         .send_message(room.id, text("before"), None)
@@ -301,13 +299,7 @@ async fn a_gap_too_large_is_reported_as_resync_required_and_live_events_follow()
         .expect("sent");
     until_message(&mut gateway, "before").await;
 
-    proxy.refuse(true);
-    proxy.cut();
-    loop {
-        if let GatewayEvent::Reconnecting { .. } = next_event(&mut gateway).await {
-            break;
-        }
-    }
+    go_offline(&proxy, &mut gateway).await;
     for i in 0..10 {
         alice
             .send_message(room.id, text(&format!("missed {i}")), None)
