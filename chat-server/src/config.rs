@@ -68,8 +68,7 @@ fn parse_cost(text: &str) -> Result<u32, String> {
 }
 
 /// The server's settings.
-#[derive(Debug, Clone, clap::Parser)]
-#[command(name = "chat-server", version, about = "The reference chat server")]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "CHAT_HOST", default_value = "127.0.0.1")]
@@ -104,6 +103,10 @@ pub struct Config {
     #[arg(long, env = "CHAT_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Who may create accounts: `open` (anyone) or `closed` (nobody; admins provision).
+    #[arg(long, env = "CHAT_REGISTRATION", value_enum, default_value_t = RegistrationMode::Open)]
+    pub registration: RegistrationMode,
+
     /// Log filter, e.g. `info` or `chat_server=debug,info`.
     #[arg(long, env = "CHAT_LOG", default_value = "info")]
     pub log: String,
@@ -111,6 +114,15 @@ pub struct Config {
     /// WebSocket gateway settings.
     #[command(flatten)]
     pub gateway: GatewayConfig,
+}
+
+/// Who may create accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RegistrationMode {
+    /// Anyone may register.
+    Open,
+    /// Registration is refused (`403`).
+    Closed,
 }
 
 /// Settings of the WebSocket gateway and of message sending.
@@ -200,6 +212,7 @@ impl Config {
             bcrypt_cost: 12,
             allowed_origins: Vec::new(),
             log: "info".into(),
+            registration: RegistrationMode::Open,
             gateway: GatewayConfig::default(),
         }
     }

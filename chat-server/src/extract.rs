@@ -297,6 +297,32 @@ impl QueryParams for chat_core::v1::HistoryQuery {
     }
 }
 
+impl QueryParams for chat_core::v1::AdminMessagesQuery {
+    fn register(c: &mut Components, op: &mut Operation) {
+        query_param::<chat_core::v1::LobbyId>(c, op, "lobby_id", "Only this lobby.");
+        query_param::<UserId>(c, op, "user_id", "Only this author.");
+        query_param::<chat_core::v1::Timestamp>(
+            c,
+            op,
+            "since",
+            "Only messages sent at or after this time.",
+        );
+        query_param::<chat_core::v1::Timestamp>(
+            c,
+            op,
+            "until",
+            "Only messages sent before this time.",
+        );
+        query_param::<chat_core::v1::MessageId>(
+            c,
+            op,
+            "before",
+            "The `next_cursor` of the previous page.",
+        );
+        query_param::<PageLimit>(c, op, "limit", "Page size, 1–100 (default 50).");
+    }
+}
+
 /// The query string parsed into `T`; a bad value is `422 validation_failed`.
 pub struct ApiQuery<T>(pub T);
 

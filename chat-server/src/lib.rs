@@ -7,7 +7,7 @@
 //! # Layout
 //!
 //! - [`config`]: settings from flags, `CHAT_*` variables and `.env`.
-//! - [`server`]: start-up and graceful shutdown.
+//! - [`server`]: start-up and graceful shutdown; [`manage`]: offline admin commands.
 //! - [`routes`]: the HTTP surface, one file per resource, plus OpenAPI and the error catcher.
 //! - [`extract`]: request extractors that fail with the API's JSON error body.
 //! - [`service`]: what the server does, independent of transport, with the access rules in
@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod gateway;
+pub mod manage;
 pub mod ratelimit;
 pub mod routes;
 pub mod server;

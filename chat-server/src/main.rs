@@ -1,12 +1,43 @@
 //! The `chat-server` binary: reads the configuration, starts the server, stops on Ctrl-C or
-//! SIGTERM.
+//! SIGTERM. `chat-server admin grant|revoke <username>` manages server admins instead.
 
 use std::io::IsTerminal;
 
 use anyhow::Context;
 use chat_server::{Config, Server};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
+
+/// The reference chat server.
+#[derive(Debug, Parser)]
+#[command(name = "chat-server", version, about = "The reference chat server")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Manage server admins, working on the configured database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make a user a server admin.
+    Grant {
+        /// The username.
+        username: String,
+    },
+    /// Take server admin away from a user.
+    Revoke {
+        /// The username.
+        username: String,
+    },
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -16,11 +47,23 @@ async fn main() -> anyhow::Result<()> {
     {
         eprintln!("warning: ignoring .env: {e}");
     }
-    let config = Config::parse();
+    let Cli { config, command } = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).context("invalid CHAT_LOG filter")?)
         .with_ansi(std::io::stdout().is_terminal())
         .init();
+    if let Some(Command::Admin(action)) = command {
+        let (username, admin) = match &action {
+            AdminCommand::Grant { username } => (username, true),
+            AdminCommand::Revoke { username } => (username, false),
+        };
+        chat_server::manage::set_admin(&config, username, admin).await?;
+        println!(
+            "{username} is {}a server admin",
+            if admin { "now " } else { "no longer " }
+        );
+        return Ok(());
+    }
     let server = Server::build(config)
         .await
         .context("cannot start the server")?;

@@ -106,6 +106,7 @@ impl Server {
             limiter: SendLimiter::new(config.gateway.send_burst, config.gateway.send_window),
             gateway: config.gateway.clone(),
             allowed_origins: config.allowed_origins.clone(),
+            registration: config.registration,
         });
         let local_addr = listener
             .local_addr()

@@ -29,6 +29,8 @@ pub struct AppState {
     pub gateway: GatewayConfig,
     /// Browser origins allowed to open WebSockets (besides the server's own).
     pub allowed_origins: Vec<String>,
+    /// Who may register.
+    pub registration: crate::config::RegistrationMode,
 }
 
 /// The state as handlers hold it.

@@ -4,6 +4,7 @@
 //! `"type"` or is a plain string, with an explicit name per variant so that renaming a Rust
 //! item can never silently rename a wire value (the golden tests in `tests/` guard this).
 
+pub mod admin;
 pub mod auth;
 pub mod chats;
 mod double_option;
@@ -18,6 +19,7 @@ pub mod time;
 pub mod users;
 pub mod validate;
 
+pub use admin::*;
 pub use auth::*;
 pub use chats::*;
 pub use error::*;

@@ -39,6 +39,9 @@ pub struct Account {
     pub description: Description,
     /// The e-mail address, visible only to its owner.
     pub email: Option<Email>,
+    /// Whether the account is a server admin.
+    #[serde(default)]
+    pub is_admin: bool,
     /// When the account was created.
     pub created_at: Timestamp,
 }

@@ -32,7 +32,7 @@ macro_rules! golden {
 }
 
 const USER: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"hi","created_at":"2026-11-21T18:22:08.123Z"}"#;
-const ACCOUNT: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"","email":"alice@example.com","created_at":"2026-11-21T18:22:08Z"}"#;
+const ACCOUNT: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"","email":"alice@example.com","is_admin":false,"created_at":"2026-11-21T18:22:08Z"}"#;
 const MESSAGE: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":7,"author":{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice"},"content":"hello\nworld","created_at":"2026-11-21T18:22:08.123Z","edited_at":null}"#;
 const LOBBY: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","name":"general","description":"","visibility":"public","created_by":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08.123Z","member_count":3,"last_seq":7,"membership":{"role":"admin","joined_at":"2026-11-21T18:22:08.123Z","read_seq":5,"unread_count":2}}"#;
 
@@ -62,6 +62,10 @@ golden! {
     message_of_a_deleted_account: Message = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":1,"author":null,"content":"hi","created_at":"2026-11-21T18:22:08.123Z","edited_at":"2026-11-21T18:23:00Z"}"#;
     send_message_request: SendMessageRequest = r#"{"content":"hello"}"#;
     send_message_request_with_nonce: SendMessageRequest = r#"{"content":"hello","nonce":"retry-1"}"#;
+    admin_user_page: AdminUserPage = &with(r#"{"items":[{"user":{user},"is_admin":true,"disabled":false}],"next_cursor":null}"#, "user", USER);
+    admin_messages_query: AdminMessagesQuery = r#"{"lobby_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","since":"2026-11-21T00:00:00Z","limit":20}"#;
+    server_stats: ServerStats = r#"{"users":3,"lobbies":2,"messages":40,"open_connections":5}"#;
+    audit_page: AuditPage = r#"{"items":[{"actor_id":null,"action":"admin.grant","target":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08Z"},{"actor_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","action":"message.delete","target":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","created_at":"2026-11-21T18:23:08Z"}],"next_cursor":"x"}"#;
     mark_read_request: MarkReadRequest = r#"{"seq":12}"#;
     read_cursor: ReadCursor = r#"{"conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","read_seq":12}"#;
     edit_message_request: EditMessageRequest = r#"{"content":"hello again"}"#;

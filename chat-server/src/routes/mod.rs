@@ -12,9 +12,11 @@
 //! | `/api/v1/lobbies/{lobby_id}/messages/*`, `/api/v1/messages/{message_id}` | [`messages`] |
 //! | `/api/v1/chats/*`, `/api/v1/users/{user_id}/messages` | [`chats`] |
 //! | `/api/v1/lobbies/{lobby_id}/read`, `/api/v1/chats/{chat_id}/read` | [`messages`], [`chats`] |
+//! | `/api/v1/admin/*` | [`admin`] |
 //! | `/api/v1/ws` (WebSocket) | [`crate::gateway`] |
 //! | `/healthz`, `/api/openapi.json`, `/docs` | [`meta`] |
 
+pub mod admin;
 pub mod auth;
 pub mod chats;
 pub mod lobbies;
@@ -46,6 +48,7 @@ pub fn api_router() -> Router {
         .push(lobbies::router())
         .push(messages::router())
         .push(chats::router())
+        .push(admin::router())
         .push(Router::with_path("ws").goal(crate::gateway::connect))
 }
 

@@ -5,6 +5,7 @@ use chat_core::v1::{
     UpdateAccountRequest, Username, close_code,
 };
 
+use crate::config::RegistrationMode;
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -29,6 +30,9 @@ async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
 
 /// Creates an account and signs it in.
 pub async fn register(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+    if state.registration == RegistrationMode::Closed {
+        return Err(Error::Forbidden("registration is closed on this server"));
+    }
     let hash = state.hasher.hash(&request.password).await?;
     let display_name = match request.display_name {
         Some(name) => name,
@@ -89,6 +93,9 @@ pub async fn login(
         return Err(REFUSED);
     };
     state.store.clear_login_failures(&key, ip).await?;
+    if credentials.disabled {
+        return Err(Error::Forbidden("this account is disabled"));
+    }
     let account = state.store.account(credentials.id).await?.ok_or(REFUSED)?;
     issue(state, account).await
 }

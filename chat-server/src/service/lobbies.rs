@@ -100,13 +100,22 @@ pub async fn update(
 /// Deletes a lobby with all its messages (admins).
 pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
     access::lobby_admin(state, caller.user_id, id).await?;
-    if let Some(seq) = state.store.delete_conversation(id).await? {
-        state.hub.publish(&ServerFrame::LobbyDeleted {
-            conversation_id: id.into(),
-            seq,
-        });
-    }
+    erase(state, id).await?;
     tracing::info!(lobby = %id, by = %caller.user_id, "lobby deleted");
+    Ok(())
+}
+
+/// Deletes a lobby, with no access check, and tells its members.
+pub(crate) async fn erase(state: &AppState, id: LobbyId) -> Result<(), Error> {
+    let seq = state
+        .store
+        .delete_conversation(id)
+        .await?
+        .ok_or(Error::NotFound("lobby"))?;
+    state.hub.publish(&ServerFrame::LobbyDeleted {
+        conversation_id: id.into(),
+        seq,
+    });
     Ok(())
 }
 

@@ -170,6 +170,11 @@ pub async fn delete(state: &AppState, caller: Caller, id: MessageId) -> Result<(
             "only the author or a lobby admin can delete a message",
         ));
     }
+    erase(state, id).await
+}
+
+/// Deletes a message, with no access check, and tells the conversation.
+pub(crate) async fn erase(state: &AppState, id: MessageId) -> Result<(), Error> {
     let deleted = state
         .store
         .delete_message(id)

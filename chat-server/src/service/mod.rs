@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod chats;
 pub mod lobbies;
 pub mod members;

@@ -9,6 +9,7 @@
 //! so concurrent writers queue on the busy timeout instead of failing with `SQLITE_BUSY` when
 //! a read transaction tries to upgrade.
 
+pub mod admin;
 pub mod chats;
 pub mod conversations;
 pub mod events;
@@ -53,11 +54,18 @@ impl StoreError {
 }
 
 /// The migrations, embedded so the binary runs from any directory.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../../migrations/sqlite/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "admin",
+        include_str!("../../../migrations/sqlite/0002_admin.sql"),
+    ),
+];
 
 /// The database behind the server.
 #[derive(Clone, Debug)]

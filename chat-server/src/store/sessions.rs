@@ -25,11 +25,13 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the token `id` of `user` is neither revoked nor expired.
+    /// Whether the token `id` of `user` is neither revoked nor expired, and the account is
+    /// not disabled.
     pub async fn session_is_active(&self, id: Uuid, user: UserId) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM sessions
-             WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+            "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+               AND u.disabled_at IS NULL",
         )
         .bind(id.to_string())
         .bind(user.to_string())

@@ -13,6 +13,7 @@ struct AccountRow {
     email: Option<String>,
     display_name: String,
     description: String,
+    is_admin: bool,
     created_at: i64,
 }
 
@@ -24,6 +25,7 @@ impl AccountRow {
             display_name: parse_text(self.display_name)?,
             description: parse_text(self.description)?,
             email: self.email.map(parse_text).transpose()?,
+            is_admin: self.is_admin,
             created_at: timestamp(self.created_at)?,
         })
     }
@@ -57,6 +59,8 @@ pub struct Credentials {
     pub id: UserId,
     /// The bcrypt hash.
     pub password_hash: String,
+    /// Whether an admin disabled the account.
+    pub disabled: bool,
 }
 
 /// The fields of an account update; `None` leaves a field alone.
@@ -104,9 +108,10 @@ impl Store {
         let id = super::new_id().to_string();
         let now = now_millis();
         let row = sqlx::query_as::<_, AccountRow>(
-            "INSERT INTO users (id, username, password_hash, email, display_name, description, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, '', ?, ?)
-             RETURNING id, username, email, display_name, description, created_at",
+            // The first account of a server is its admin.
+            "INSERT INTO users (id, username, password_hash, email, display_name, description, created_at, updated_at, is_admin)
+             SELECT ?, ?, ?, ?, ?, '', ?, ?, NOT EXISTS (SELECT 1 FROM users)
+             RETURNING id, username, email, display_name, description, is_admin, created_at",
         )
         .bind(&id)
         .bind(username.as_str())
@@ -130,15 +135,17 @@ impl Store {
         &self,
         username: &Username,
     ) -> Result<Option<Credentials>, StoreError> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
-                .bind(username.as_str())
-                .fetch_optional(self.pool())
-                .await?;
-        row.map(|(id, password_hash)| {
+        let row: Option<(String, String, bool)> = sqlx::query_as(
+            "SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE username = ?",
+        )
+        .bind(username.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|(id, password_hash, disabled)| {
             Ok(Credentials {
                 id: parse_id(&id)?,
                 password_hash,
+                disabled,
             })
         })
         .transpose()
@@ -157,7 +164,7 @@ impl Store {
     /// A user's own account.
     pub async fn account(&self, id: UserId) -> Result<Option<Account>, StoreError> {
         sqlx::query_as::<_, AccountRow>(
-            "SELECT id, username, email, display_name, description, created_at FROM users WHERE id = ?",
+            "SELECT id, username, email, display_name, description, is_admin, created_at FROM users WHERE id = ?",
         )
         .bind(id.to_string())
         .fetch_optional(self.pool())
@@ -196,7 +203,7 @@ impl Store {
                 password_hash = COALESCE(?, password_hash),
                 updated_at = ?
              WHERE id = ?
-             RETURNING id, username, email, display_name, description, created_at",
+             RETURNING id, username, email, display_name, description, is_admin, created_at",
         )
         .bind(changes.display_name.map(DisplayName::into_inner))
         .bind(changes.description.map(Description::into_inner))

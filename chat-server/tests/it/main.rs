@@ -6,6 +6,7 @@ mod helpers;
 mod ws;
 
 mod accounts;
+mod admin;
 mod auth;
 mod authorization;
 mod chats;

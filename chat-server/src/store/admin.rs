@@ -1,0 +1,228 @@
+//! Server administration: admin and disabled flags, all-messages queries, stats and the
+//! audit log.
+
+use chat_core::v1::{
+    AdminMessagesQuery, AdminUser, AdminUserPage, AuditAction, AuditEntry, AuditPage, Cursor,
+    Message, PageLimit, UserId, Username,
+};
+
+use super::users::UserRow;
+use super::{Store, StoreError, count, new_id, now_millis, parse_id, timestamp};
+
+#[derive(sqlx::FromRow)]
+struct AdminUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    is_admin: bool,
+    disabled: bool,
+}
+
+impl Store {
+    /// Grants or revokes server admin by username; `None` when there is no such user.
+    pub async fn set_admin(
+        &self,
+        username: &Username,
+        admin: bool,
+    ) -> Result<Option<UserId>, StoreError> {
+        let id: Option<String> =
+            sqlx::query_scalar("UPDATE users SET is_admin = ? WHERE username = ? RETURNING id")
+                .bind(admin)
+                .bind(username.as_str())
+                .fetch_optional(self.pool())
+                .await?;
+        id.as_deref().map(parse_id).transpose()
+    }
+
+    /// Whether `user` is a server admin (and not disabled).
+    pub async fn is_admin(&self, user: UserId) -> Result<bool, StoreError> {
+        let admin: Option<bool> =
+            sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ? AND disabled_at IS NULL")
+                .bind(user.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(admin.unwrap_or(false))
+    }
+
+    /// Disables or enables an account; `false` when there is no such user.
+    pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE users SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END
+             WHERE id = ?",
+        )
+        .bind(disabled)
+        .bind(now_millis())
+        .bind(user.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// One user as admins see them.
+    pub async fn admin_user(&self, user: UserId) -> Result<Option<AdminUser>, StoreError> {
+        sqlx::query_as::<_, AdminUserRow>(
+            "SELECT id, username, display_name, description, created_at, is_admin,
+                disabled_at IS NOT NULL AS disabled
+             FROM users WHERE id = ?",
+        )
+        .bind(user.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .map(|row| {
+            Ok(AdminUser {
+                user: row.user.into_user()?,
+                is_admin: row.is_admin,
+                disabled: row.disabled,
+            })
+        })
+        .transpose()
+    }
+
+    /// Users for admins, by username.
+    pub async fn admin_users(
+        &self,
+        q: Option<&str>,
+        after: Option<&Cursor>,
+        limit: PageLimit,
+    ) -> Result<AdminUserPage, StoreError> {
+        let rows = sqlx::query_as::<_, AdminUserRow>(
+            "SELECT id, username, display_name, description, created_at, is_admin,
+                disabled_at IS NOT NULL AS disabled
+             FROM users
+             WHERE username > ?1 AND username LIKE ?2 ESCAPE '\\'
+             ORDER BY username LIMIT ?3",
+        )
+        .bind(after.map(Cursor::as_str).unwrap_or(""))
+        .bind(super::like_prefix(&q.unwrap_or("").to_lowercase()))
+        .bind(i64::from(limit.get()) + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let (rows, more) = super::split_page(rows, limit);
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                Ok(AdminUser {
+                    user: row.user.into_user()?,
+                    is_admin: row.is_admin,
+                    disabled: row.disabled,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let next_cursor = match (more, items.last()) {
+            (true, Some(last)) => Cursor::new(last.user.username.as_str()).ok(),
+            _ => None,
+        };
+        Ok(AdminUserPage { items, next_cursor })
+    }
+
+    /// Messages of every conversation, newest first, filtered. Returns the page and whether
+    /// more follow.
+    pub async fn all_messages(
+        &self,
+        query: &AdminMessagesQuery,
+    ) -> Result<(Vec<Message>, bool), StoreError> {
+        let limit = query.limit.unwrap_or_default();
+        // The cursor message's (created_at, id) bounds the page: keyset order on the index.
+        let (before_at, before_id) = match query.before {
+            Some(id) => {
+                let at: Option<i64> =
+                    sqlx::query_scalar("SELECT created_at FROM messages WHERE id = ?")
+                        .bind(id.to_string())
+                        .fetch_optional(self.pool())
+                        .await?;
+                (at.unwrap_or(i64::MAX), id.to_string())
+            }
+            None => (i64::MAX, String::from("~")),
+        };
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM messages
+             WHERE deleted_at IS NULL
+               AND (?1 IS NULL OR conversation_id = ?1)
+               AND (?2 IS NULL OR author_id = ?2)
+               AND created_at >= ?3 AND created_at < ?4
+               AND (created_at < ?5 OR (created_at = ?5 AND id < ?6))
+             ORDER BY created_at DESC, id DESC
+             LIMIT ?7",
+        )
+        .bind(query.lobby_id.map(|id| id.to_string()))
+        .bind(query.user_id.map(|id| id.to_string()))
+        .bind(query.since.map_or(i64::MIN, |t| t.unix_millis()))
+        .bind(query.until.map_or(i64::MAX, |t| t.unix_millis()))
+        .bind(before_at)
+        .bind(before_id)
+        .bind(i64::from(limit.get()) + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let (ids, more) = super::split_page(ids, limit);
+        let mut messages = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(message) = self.message(parse_id(&id)?).await? {
+                messages.push(message);
+            }
+        }
+        Ok((messages, more))
+    }
+
+    /// Counts of users, lobbies and live messages.
+    pub async fn stats(&self) -> Result<(u64, u64, u64), StoreError> {
+        let (users, lobbies, messages): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM lobbies),
+                (SELECT COUNT(*) FROM messages WHERE deleted_at IS NULL)",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((count(users), count(lobbies), count(messages)))
+    }
+
+    /// Records an admin action.
+    pub async fn audit(
+        &self,
+        actor: Option<UserId>,
+        action: AuditAction,
+        target: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (id, actor_id, action, target, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(new_id().to_string())
+            .bind(actor.map(|id| id.to_string()))
+            .bind(action.as_str())
+            .bind(target)
+            .bind(now_millis())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(
+        &self,
+        after: Option<&Cursor>,
+        limit: PageLimit,
+    ) -> Result<AuditPage, StoreError> {
+        // Entry ids are UUIDv7: ordered by time, so the id alone is the cursor.
+        let rows: Vec<(String, Option<String>, String, String, i64)> = sqlx::query_as(
+            "SELECT id, actor_id, action, target, created_at FROM audit_log
+             WHERE id < ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(after.map_or("~", Cursor::as_str))
+        .bind(i64::from(limit.get()) + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let (rows, more) = super::split_page(rows, limit);
+        let next_cursor = match (more, rows.last()) {
+            (true, Some((id, ..))) => Cursor::new(id.clone()).ok(),
+            _ => None,
+        };
+        let items = rows
+            .into_iter()
+            .map(|(_, actor, action, target, created_at)| {
+                Ok(AuditEntry {
+                    actor_id: actor.as_deref().map(parse_id).transpose()?,
+                    action: AuditAction::parse(&action),
+                    target,
+                    created_at: timestamp(created_at)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(AuditPage { items, next_cursor })
+    }
+}
