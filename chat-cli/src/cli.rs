@@ -105,6 +105,9 @@ pub enum Command {
         #[arg(long)]
         seq: Option<u64>,
     },
+    /// Server administration (server admins only).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Stream live events until interrupted, reconnecting and resuming by itself.
     #[command(after_help = "Example:\n  chat watch --json | jq -c 'select(.event == \"frame\")'")]
     Watch,
@@ -367,4 +370,62 @@ pub enum DmCommand {
         /// The user.
         user: String,
     },
+}
+
+/// `chat admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// List users with their admin and disabled flags.
+    #[command(after_help = "Example:\n  chat admin users --query al")]
+    Users {
+        /// Only usernames starting with this.
+        #[arg(long)]
+        query: Option<String>,
+        /// At most this many (default 50).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Disable an account: no login, tokens refused, connections closed.
+    #[command(after_help = "Example:\n  chat admin disable mallory")]
+    Disable {
+        /// The user (id or username).
+        user: String,
+    },
+    /// Enable a disabled account.
+    #[command(after_help = "Example:\n  chat admin enable mallory")]
+    Enable {
+        /// The user (id or username).
+        user: String,
+    },
+    /// Read all messages, newest first, filtered by lobby, author and time.
+    #[command(
+        after_help = "Example:\n  chat admin messages --user mallory --since 2026-11-20T00:00:00Z --json"
+    )]
+    Messages {
+        /// Only this lobby (id or name).
+        #[arg(long)]
+        lobby: Option<String>,
+        /// Only this author (id or username).
+        #[arg(long)]
+        user: Option<String>,
+        /// Only messages sent at or after this RFC 3339 time.
+        #[arg(long)]
+        since: Option<String>,
+        /// Only messages sent before this RFC 3339 time.
+        #[arg(long)]
+        until: Option<String>,
+        /// At most this many (default 50).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show the audit log of admin actions, newest first.
+    #[command(after_help = "Example:\n  chat admin audit --limit 20")]
+    Audit {
+        /// At most this many (default 50).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show server statistics.
+    #[command(after_help = "Example:\n  chat admin stats --json")]
+    Stats,
 }

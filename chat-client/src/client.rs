@@ -4,12 +4,12 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chat_core::v1::{
-    Account, AddMemberRequest, AuthResponse, Chat, ChatId, ChatList, ConversationId,
-    CreateLobbyRequest, EditMessageRequest, ErrorBody, HistoryQuery, ListQuery, Lobby, LobbyId,
-    LobbyList, LobbyPage, LoginRequest, MarkReadRequest, Member, MemberPage, Message,
-    MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest, PageQuery, ReadCursor,
-    RegisterRequest, Role, SendMessageRequest, UpdateAccountRequest, UpdateLobbyRequest,
-    UpdateMemberRequest, User, UserId, UserPage,
+    Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, AuditPage,
+    AuthResponse, Chat, ChatId, ChatList, ConversationId, CreateLobbyRequest, EditMessageRequest,
+    ErrorBody, HistoryQuery, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, LoginRequest,
+    MarkReadRequest, Member, MemberPage, Message, MessageContent, MessageId, MessagePage, Nonce,
+    OpenChatRequest, PageQuery, ReadCursor, RegisterRequest, Role, SendMessageRequest, ServerStats,
+    UpdateAccountRequest, UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -587,6 +587,65 @@ impl Client {
             Some(&SendMessageRequest { content, nonce }),
         )
         .await
+    }
+}
+
+impl Client {
+    // ---- server administration (server admins only) ----
+
+    /// Users with their admin and disabled flags.
+    pub async fn admin_users(&self, query: &ListQuery) -> Result<AdminUserPage, Error> {
+        self.get("/api/v1/admin/users", Some(query)).await
+    }
+
+    /// Disables (`true`) or enables an account.
+    pub async fn admin_set_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+    ) -> Result<AdminUser, Error> {
+        let action = if disabled { "disable" } else { "enable" };
+        self.call(
+            Method::POST,
+            &format!("/api/v1/admin/users/{user}/{action}"),
+            Some(&Empty {}),
+        )
+        .await
+    }
+
+    /// Messages of every conversation, newest first, filtered.
+    pub async fn admin_messages(&self, query: &AdminMessagesQuery) -> Result<MessagePage, Error> {
+        self.get("/api/v1/admin/messages", Some(query)).await
+    }
+
+    /// Deletes any lobby.
+    pub async fn admin_delete_lobby(&self, lobby: LobbyId) -> Result<(), Error> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/api/v1/admin/lobbies/{lobby}"),
+            None::<&Empty>,
+        )
+        .await
+    }
+
+    /// Deletes any message.
+    pub async fn admin_delete_message(&self, message: MessageId) -> Result<(), Error> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/api/v1/admin/messages/{message}"),
+            None::<&Empty>,
+        )
+        .await
+    }
+
+    /// Server statistics.
+    pub async fn admin_stats(&self) -> Result<ServerStats, Error> {
+        self.get("/api/v1/admin/stats", None::<&Empty>).await
+    }
+
+    /// The audit log, newest first.
+    pub async fn admin_audit(&self, query: &PageQuery) -> Result<AuditPage, Error> {
+        self.get("/api/v1/admin/audit", Some(query)).await
     }
 }
 

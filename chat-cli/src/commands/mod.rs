@@ -1,5 +1,6 @@
 //! One file per group of commands; [`run`] dispatches.
 
+mod admin;
 mod auth;
 mod dms;
 mod lobbies;
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Msg(command) => messages::run(&ctx, command).await,
         Command::Dm(command) => dms::run(&ctx, command).await,
         Command::Read { target, dm, seq } => messages::read(&ctx, &target, dm, seq).await,
+        Command::Admin(command) => admin::run(&ctx, command).await,
         Command::Watch => watch::run(&ctx).await,
         // Handled before a context exists (no server needed).
         Command::Completions { .. } => Ok(()),

@@ -229,6 +229,12 @@ fn every_command_prints_one_json_document_with_json() {
         vec!["dm", "delete", "bob"],
         vec!["lobby", "create", "spare"],
         vec!["lobby", "leave", "spare"],
+        vec!["admin", "users"],
+        vec!["admin", "messages", "--user", "alice"],
+        vec!["admin", "stats"],
+        vec!["admin", "disable", "bob"],
+        vec!["admin", "enable", "bob"],
+        vec!["admin", "audit"],
         vec!["lobby", "delete", "lounge", "--yes"],
     ];
     for command in commands {
@@ -284,6 +290,12 @@ fn every_command_has_an_example_in_its_help() {
         &["dm", "list"],
         &["dm", "history"],
         &["dm", "delete"],
+        &["admin", "users"],
+        &["admin", "disable"],
+        &["admin", "enable"],
+        &["admin", "messages"],
+        &["admin", "audit"],
+        &["admin", "stats"],
     ];
     for command in commands {
         let output = env
@@ -316,4 +328,20 @@ fn completions_are_printed_for_every_shell() {
             "{shell}"
         );
     }
+}
+
+#[test]
+fn admin_commands_need_a_server_admin() {
+    let env = Env::start();
+    let other = tempfile::tempdir().expect("temp dir");
+    env.register(env.config.path(), "alice");
+    env.register(other.path(), "bob");
+    env.chat_in(other.path())
+        .args(["admin", "stats"])
+        .assert()
+        .code(2)
+        .stderr(predicate_contains("forbidden"));
+    let audit = json(env.chat().args(["--json", "admin", "disable", "bob"]));
+    assert_eq!(audit["disabled"], true);
+    env.chat_in(other.path()).arg("whoami").assert().code(2);
 }

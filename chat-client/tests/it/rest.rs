@@ -291,3 +291,66 @@ async fn the_history_stream_walks_a_long_conversation_without_gaps() {
         .expect("history");
     assert_eq!(forwards, (2..=230).collect::<Vec<u64>>());
 }
+
+#[tokio::test]
+async fn admin_methods() {
+    let server = spawn_server().await;
+    let admin = server.user("admin").await;
+    let alice = server.user("alice").await;
+    let alice_id = alice.me().await.expect("me").id;
+    let lobby = alice
+        .create_lobby(&lobby_request("general", Visibility::Public))
+        .await
+        .expect("create");
+    let message = alice
+        .send_message(lobby.id, text("hello"), None)
+        .await
+        .expect("send");
+
+    let users = admin
+        .admin_users(&ListQuery::default())
+        .await
+        .expect("users");
+    assert_eq!(users.items.len(), 2);
+    let all = admin
+        .admin_messages(&Default::default())
+        .await
+        .expect("messages");
+    assert_eq!(all.items.len(), 1);
+    assert!(
+        alice
+            .admin_stats()
+            .await
+            .expect_err("not an admin")
+            .is_forbidden()
+    );
+    let stats = admin.admin_stats().await.expect("stats");
+    assert_eq!((stats.users, stats.lobbies, stats.messages), (2, 1, 1));
+    admin
+        .admin_delete_message(message.id)
+        .await
+        .expect("delete message");
+    admin
+        .admin_delete_lobby(lobby.id)
+        .await
+        .expect("delete lobby");
+    assert!(
+        admin
+            .admin_set_disabled(alice_id, true)
+            .await
+            .expect("disable")
+            .disabled
+    );
+    assert!(
+        !admin
+            .admin_set_disabled(alice_id, false)
+            .await
+            .expect("enable")
+            .disabled
+    );
+    let audit = admin
+        .admin_audit(&PageQuery::default())
+        .await
+        .expect("audit");
+    assert_eq!(audit.items.len(), 4);
+}
