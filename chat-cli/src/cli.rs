@@ -105,6 +105,9 @@ pub enum Command {
         #[arg(long)]
         seq: Option<u64>,
     },
+    /// Personal API tokens for bots and scripts.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Server administration (server admins only).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -428,4 +431,32 @@ pub enum AdminCommand {
     /// Show server statistics.
     #[command(after_help = "Example:\n  chat admin stats --json")]
     Stats,
+}
+
+/// `chat token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token; its secret is shown once.
+    #[command(
+        after_help = "Example:\n  chat token create 'deploy bot' --write --expires-in-days 90"
+    )]
+    Create {
+        /// What it is for.
+        name: String,
+        /// Also allow changes (posting, editing, joining); without it the token only reads.
+        #[arg(long)]
+        write: bool,
+        /// Stop working after this many days.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List your personal API tokens (without secrets).
+    #[command(after_help = "Example:\n  chat token list")]
+    List,
+    /// Revoke a personal API token.
+    #[command(after_help = "Example:\n  chat token revoke 01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f75")]
+    Revoke {
+        /// The token's id (from `chat token list`).
+        id: String,
+    },
 }

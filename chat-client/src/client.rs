@@ -4,12 +4,14 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chat_core::v1::{
-    Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, AuditPage,
-    AuthResponse, Chat, ChatId, ChatList, ConversationId, CreateLobbyRequest, EditMessageRequest,
-    ErrorBody, HistoryQuery, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, LoginRequest,
-    MarkReadRequest, Member, MemberPage, Message, MessageContent, MessageId, MessagePage, Nonce,
-    OpenChatRequest, PageQuery, ReadCursor, RegisterRequest, Role, SendMessageRequest, ServerStats,
-    UpdateAccountRequest, UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
+    Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, ApiToken,
+    ApiTokenList, AuditPage, AuthResponse, Chat, ChatId, ChatList, ConversationId,
+    CreateApiTokenRequest, CreateClientTokenRequest, CreateLobbyRequest, CreatedApiToken,
+    EditMessageRequest, ErrorBody, HistoryQuery, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage,
+    LoginRequest, MarkReadRequest, Member, MemberPage, Message, MessageContent, MessageId,
+    MessagePage, Nonce, OpenChatRequest, PageQuery, ReadCursor, RegisterRequest, Role,
+    SendMessageRequest, ServerStats, TokenId, UpdateAccountRequest, UpdateLobbyRequest,
+    UpdateMemberRequest, User, UserId, UserPage,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -646,6 +648,70 @@ impl Client {
     /// The audit log, newest first.
     pub async fn admin_audit(&self, query: &PageQuery) -> Result<AuditPage, Error> {
         self.get("/api/v1/admin/audit", Some(query)).await
+    }
+}
+
+impl Client {
+    // ---- API tokens ----
+
+    /// Creates a personal API token (needs a signed-in session). Its secret is in the answer
+    /// only.
+    pub async fn create_token(
+        &self,
+        request: &CreateApiTokenRequest,
+    ) -> Result<CreatedApiToken, Error> {
+        self.call(Method::POST, "/api/v1/tokens", Some(request))
+            .await
+    }
+
+    /// The caller's personal API tokens, without secrets.
+    pub async fn tokens(&self) -> Result<Vec<ApiToken>, Error> {
+        let list: ApiTokenList = self.get("/api/v1/tokens", None::<&Empty>).await?;
+        Ok(list.items)
+    }
+
+    /// Revokes a personal API token.
+    pub async fn revoke_token(&self, id: TokenId) -> Result<(), Error> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            None::<&Empty>,
+        )
+        .await
+    }
+
+    /// Creates a client token for an app (server admins).
+    pub async fn admin_create_client_token(
+        &self,
+        request: &CreateClientTokenRequest,
+    ) -> Result<CreatedApiToken, Error> {
+        self.call(Method::POST, "/api/v1/admin/client-tokens", Some(request))
+            .await
+    }
+
+    /// Every client token (server admins).
+    pub async fn admin_client_tokens(&self) -> Result<Vec<ApiToken>, Error> {
+        let list: ApiTokenList = self
+            .get("/api/v1/admin/client-tokens", None::<&Empty>)
+            .await?;
+        Ok(list.items)
+    }
+
+    /// Revokes a client token (server admins).
+    pub async fn admin_revoke_client_token(&self, id: TokenId) -> Result<(), Error> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/api/v1/admin/client-tokens/{id}"),
+            None::<&Empty>,
+        )
+        .await
+    }
+
+    /// Creates an account as a client app: this client's token must be a client token. The
+    /// answer holds the new user's session token; this client's token is left alone.
+    pub async fn provision_user(&self, request: &RegisterRequest) -> Result<AuthResponse, Error> {
+        self.call(Method::POST, "/api/v1/users", Some(request))
+            .await
     }
 }
 

@@ -103,7 +103,8 @@ pub struct Config {
     #[arg(long, env = "CHAT_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
-    /// Who may create accounts: `open` (anyone) or `closed` (nobody; admins provision).
+    /// Who may create accounts: `open` (anyone), `token` (only client apps with a client
+    /// token) or `closed` (nobody).
     #[arg(long, env = "CHAT_REGISTRATION", value_enum, default_value_t = RegistrationMode::Open)]
     pub registration: RegistrationMode,
 
@@ -121,8 +122,11 @@ pub struct Config {
 pub enum RegistrationMode {
     /// Anyone may register.
     Open,
-    /// Registration is refused (`403`).
+    /// Registration is refused (`403`), also for client apps.
     Closed,
+    /// Only client apps (client tokens, `POST /api/v1/users`) create accounts, except the
+    /// very first one (the admin who creates client tokens).
+    Token,
 }
 
 /// Settings of the WebSocket gateway and of message sending.

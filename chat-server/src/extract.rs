@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use chat_core::v1::{PageLimit, SessionId, UserId};
 use salvo::extract::{Extractible, Metadata};
+use salvo::http::Method;
 use salvo::http::header::AUTHORIZATION;
 use salvo::oapi::extract::JsonBody;
 use salvo::oapi::{
@@ -74,15 +75,61 @@ impl EndpointArgRegister for State {
     fn register(_: &mut Components, _: &mut Operation, _: &str) {}
 }
 
+/// How a caller authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A session token (JWT) from login or registration.
+    Session,
+    /// A personal API token.
+    ApiToken,
+}
+
+/// The prefix of personal API token secrets.
+pub const PERSONAL_TOKEN_PREFIX: &str = "chat_pat_";
+/// The prefix of client token secrets.
+pub const CLIENT_TOKEN_PREFIX: &str = "chat_ct_";
+
+/// The stored form of a token secret.
+pub fn hash_secret(secret: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The authenticated user making the request, from `Authorization: Bearer <token>`.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
     /// Who is calling.
     pub user_id: UserId,
-    /// The token's session id (its `jti`).
+    /// The session id (a JWT's `jti`) or the API token's id: what revocation closes.
     pub session: Uuid,
-    /// When the token expires, in seconds since the epoch.
+    /// When the token expires, in seconds since the epoch (`u64::MAX`: never).
     pub expires_at: u64,
+    /// Whether the token may change state (a read-only API token may not).
+    pub can_write: bool,
+    /// Session or API token.
+    pub via: Via,
+}
+
+impl Caller {
+    /// Refuses API tokens where only a signed-in person may act (tokens, password, account).
+    pub fn require_session(&self) -> Result<(), Error> {
+        match self.via {
+            Via::Session => Ok(()),
+            Via::ApiToken => Err(Error::Forbidden("API tokens cannot do this; sign in")),
+        }
+    }
+
+    /// Refuses read-only API tokens.
+    pub fn require_write(&self) -> Result<(), Error> {
+        if self.can_write {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("this token has only the read scope"))
+        }
+    }
 }
 
 impl Caller {
@@ -99,8 +146,34 @@ pub fn bearer_token(req: &Request) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Checks a bearer token: signature, expiry and an active session.
+/// Checks a bearer token: a personal API token by its hash, or a JWT by signature, expiry
+/// and an active session. Client tokens are refused here: they only create users.
 pub async fn authenticate(state: &crate::state::AppState, token: &str) -> Result<Caller, Error> {
+    if token.starts_with(CLIENT_TOKEN_PREFIX) {
+        return Err(Error::Unauthorized("client tokens can only create users"));
+    }
+    if token.starts_with(PERSONAL_TOKEN_PREFIX) {
+        let grant = state
+            .store
+            .token_by_hash(&hash_secret(token))
+            .await?
+            .filter(|g| g.kind == chat_core::v1::TokenKind::Personal)
+            .ok_or(Error::Unauthorized(
+                "the token is invalid, expired or revoked",
+            ))?;
+        let user_id = grant
+            .owner
+            .ok_or(Error::Unauthorized("the token has no owner"))?;
+        return Ok(Caller {
+            user_id,
+            session: grant.id.as_uuid(),
+            expires_at: grant
+                .expires_at
+                .map_or(u64::MAX, |ms| u64::try_from(ms / 1000).unwrap_or(0)),
+            can_write: grant.can_write,
+            via: Via::ApiToken,
+        });
+    }
     let claims = state
         .tokens
         .verify(token)
@@ -116,6 +189,8 @@ pub async fn authenticate(state: &crate::state::AppState, token: &str) -> Result
         user_id: claims.sub,
         session: claims.jti,
         expires_at: claims.exp,
+        can_write: true,
+        via: Via::Session,
     })
 }
 
@@ -131,7 +206,12 @@ impl<'ex> Extractible<'ex> for Caller {
         let token = bearer_token(req).ok_or(Error::Unauthorized(
             "send a token as `Authorization: Bearer <token>`",
         ))?;
-        authenticate(&state, token).await
+        let caller = authenticate(&state, token).await?;
+        let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if !reads {
+            caller.require_write()?;
+        }
+        Ok(caller)
     }
 }
 
@@ -141,6 +221,51 @@ impl EndpointArgRegister for Caller {
             .securities
             .get_or_insert_with(Vec::new)
             .push(SecurityRequirement::new("bearer", Vec::<String>::new()));
+    }
+}
+
+/// An app authenticated by a client token: it may create users, nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientApp {
+    /// The client token.
+    pub token: chat_core::v1::TokenId,
+}
+
+impl<'ex> Extractible<'ex> for ClientApp {
+    fn metadata() -> &'static Metadata {
+        static METADATA: Metadata = Metadata::new("");
+        &METADATA
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, Error> {
+        let state = state_from(depot)?;
+        let token = bearer_token(req)
+            .filter(|t| t.starts_with(CLIENT_TOKEN_PREFIX))
+            .ok_or(Error::Unauthorized(
+                "send a client token as `Authorization: Bearer chat_ct_…`",
+            ))?;
+        let grant = state
+            .store
+            .token_by_hash(&hash_secret(token))
+            .await?
+            .filter(|g| g.kind == chat_core::v1::TokenKind::Client)
+            .ok_or(Error::Unauthorized(
+                "the client token is invalid, expired or revoked",
+            ))?;
+        Ok(Self { token: grant.id })
+    }
+}
+
+impl EndpointArgRegister for ClientApp {
+    fn register(_: &mut Components, operation: &mut Operation, _: &str) {
+        operation
+            .securities
+            .get_or_insert_with(Vec::new)
+            .push(SecurityRequirement::new(
+                "client_token",
+                Vec::<String>::new(),
+            ));
     }
 }
 

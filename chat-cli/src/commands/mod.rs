@@ -5,6 +5,7 @@ mod auth;
 mod dms;
 mod lobbies;
 mod messages;
+mod tokens;
 mod users;
 mod watch;
 
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Dm(command) => dms::run(&ctx, command).await,
         Command::Read { target, dm, seq } => messages::read(&ctx, &target, dm, seq).await,
         Command::Admin(command) => admin::run(&ctx, command).await,
+        Command::Token(command) => tokens::run(&ctx, command).await,
         Command::Watch => watch::run(&ctx).await,
         // Handled before a context exists (no server needed).
         Command::Completions { .. } => Ok(()),

@@ -296,6 +296,9 @@ fn every_command_has_an_example_in_its_help() {
         &["admin", "messages"],
         &["admin", "audit"],
         &["admin", "stats"],
+        &["token", "create"],
+        &["token", "list"],
+        &["token", "revoke"],
     ];
     for command in commands {
         let output = env
@@ -344,4 +347,35 @@ fn admin_commands_need_a_server_admin() {
     let audit = json(env.chat().args(["--json", "admin", "disable", "bob"]));
     assert_eq!(audit["disabled"], true);
     env.chat_in(other.path()).arg("whoami").assert().code(2);
+}
+
+#[test]
+fn a_token_made_with_the_cli_works_as_chat_token_and_can_be_revoked() {
+    let env = Env::start();
+    env.register(env.config.path(), "alice");
+    let created = json(env.chat().args(["--json", "token", "create", "bot"]));
+    let secret = created["token"].as_str().expect("secret").to_owned();
+    let id = created["info"]["id"].as_str().expect("id").to_owned();
+    let empty = tempfile::tempdir().expect("temp dir");
+    let me = json(
+        env.chat_in(empty.path())
+            .args(["--json", "whoami"])
+            .env("CHAT_TOKEN", &secret),
+    );
+    assert_eq!(me["username"], "alice");
+    // Read-only: posting is refused by the server.
+    env.chat_in(empty.path())
+        .args(["lobby", "create", "nope"])
+        .env("CHAT_TOKEN", &secret)
+        .assert()
+        .code(2)
+        .stderr(predicate_contains("read scope"));
+    let list = json(env.chat().args(["--json", "token", "list"]));
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    env.chat().args(["token", "revoke", &id]).assert().success();
+    env.chat_in(empty.path())
+        .arg("whoami")
+        .env("CHAT_TOKEN", &secret)
+        .assert()
+        .code(2);
 }

@@ -354,3 +354,56 @@ async fn admin_methods() {
         .expect("audit");
     assert_eq!(audit.items.len(), 4);
 }
+
+#[tokio::test]
+async fn token_methods() {
+    use chat_core::v1::{
+        CreateApiTokenRequest, CreateClientTokenRequest, Password, RegisterRequest, TokenName,
+        TokenScope, Username,
+    };
+    let server = spawn_server().await;
+    let admin = server.user("admin").await;
+    let created = admin
+        .create_token(&CreateApiTokenRequest {
+            name: TokenName::parse("bot").expect("name"),
+            scopes: vec![TokenScope::Read],
+            expires_at: None,
+        })
+        .await
+        .expect("token");
+    let bot = chat_client::Client::builder(&server.url)
+        .token(created.token)
+        .build()
+        .expect("client");
+    assert_eq!(bot.me().await.expect("me").username.as_str(), "admin");
+    assert_eq!(admin.tokens().await.expect("list").len(), 1);
+    admin.revoke_token(created.info.id).await.expect("revoke");
+    assert!(bot.me().await.expect_err("revoked").is_unauthorized());
+
+    let client_token = admin
+        .admin_create_client_token(&CreateClientTokenRequest {
+            name: TokenName::parse("app").expect("name"),
+            expires_at: None,
+        })
+        .await
+        .expect("client token");
+    let app = chat_client::Client::builder(&server.url)
+        .token(client_token.token)
+        .build()
+        .expect("client");
+    let made = app
+        .provision_user(&RegisterRequest {
+            username: Username::parse("newbie").expect("name"),
+            password: Password::parse("correct horse").expect("password"),
+            email: None,
+            display_name: None,
+        })
+        .await
+        .expect("provisioned");
+    assert_eq!(made.user.username.as_str(), "newbie");
+    assert_eq!(admin.admin_client_tokens().await.expect("list").len(), 1);
+    admin
+        .admin_revoke_client_token(client_token.info.id)
+        .await
+        .expect("revoke");
+}

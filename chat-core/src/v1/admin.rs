@@ -101,6 +101,12 @@ pub enum AuditAction {
     /// Deleted a message.
     #[serde(rename = "message.delete")]
     MessageDelete,
+    /// Created a client token.
+    #[serde(rename = "client_token.create")]
+    ClientTokenCreate,
+    /// Revoked a client token.
+    #[serde(rename = "client_token.revoke")]
+    ClientTokenRevoke,
     /// An action this version does not know.
     #[serde(other, rename = "unknown")]
     Unknown,
@@ -116,6 +122,8 @@ impl AuditAction {
             Self::UserEnable => "user.enable",
             Self::LobbyDelete => "lobby.delete",
             Self::MessageDelete => "message.delete",
+            Self::ClientTokenCreate => "client_token.create",
+            Self::ClientTokenRevoke => "client_token.revoke",
             Self::Unknown => "unknown",
         }
     }
@@ -129,6 +137,8 @@ impl AuditAction {
             "user.enable" => Self::UserEnable,
             "lobby.delete" => Self::LobbyDelete,
             "message.delete" => Self::MessageDelete,
+            "client_token.create" => Self::ClientTokenCreate,
+            "client_token.revoke" => Self::ClientTokenRevoke,
             _ => Self::Unknown,
         }
     }

@@ -107,6 +107,10 @@ id_type!(
     /// One WebSocket session (one connection, kept across resumes).
     SessionId
 );
+id_type!(
+    /// An API token (personal or client); not the secret itself.
+    TokenId
+);
 
 impl From<LobbyId> for ConversationId {
     fn from(id: LobbyId) -> Self {

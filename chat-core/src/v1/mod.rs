@@ -16,6 +16,7 @@ pub mod members;
 pub mod messages;
 pub mod pagination;
 pub mod time;
+pub mod tokens;
 pub mod users;
 pub mod validate;
 
@@ -30,5 +31,6 @@ pub use members::*;
 pub use messages::*;
 pub use pagination::*;
 pub use time::*;
+pub use tokens::*;
 pub use users::*;
 pub use validate::*;

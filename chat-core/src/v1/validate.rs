@@ -332,6 +332,26 @@ impl LobbyName {
 string_newtype!(LobbyName, LobbyName::parse);
 display_newtype!(LobbyName);
 
+/// The name of an API token: 1–64 characters after trimming, on one line.
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 64, example = "deploy bot")))]
+pub struct TokenName(String);
+
+impl TokenName {
+    /// Maximum length in characters.
+    pub const MAX: usize = 64;
+
+    /// Parses a token name, trimming surrounding white space.
+    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        let text = input.trim();
+        check_text("name", text, 1, Self::MAX, Lines::Single)?;
+        Ok(Self(text.to_owned()))
+    }
+}
+string_newtype!(TokenName, TokenName::parse);
+display_newtype!(TokenName);
+
 /// The text of a message: 1–4000 characters after trimming; newlines and tabs allowed.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
@@ -544,6 +564,14 @@ mod tests {
         // RTL mark, zero-width joiner sequence, combining accent: text, not control characters.
         let text = "\u{200f}שלום 👩\u{200d}💻 e\u{301}";
         assert_eq!(MessageContent::parse(text).expect("valid").as_str(), text);
+    }
+
+    #[test]
+    fn token_names_are_1_to_64_characters_on_one_line() {
+        assert_eq!(TokenName::parse(" bot ").expect("valid").as_str(), "bot");
+        assert!(TokenName::parse("").is_err());
+        assert!(TokenName::parse(&"t".repeat(65)).is_err());
+        assert!(TokenName::parse("two\nlines").is_err());
     }
 
     #[test]

@@ -66,6 +66,10 @@ golden! {
     admin_messages_query: AdminMessagesQuery = r#"{"lobby_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","since":"2026-11-21T00:00:00Z","limit":20}"#;
     server_stats: ServerStats = r#"{"users":3,"lobbies":2,"messages":40,"open_connections":5}"#;
     audit_page: AuditPage = r#"{"items":[{"actor_id":null,"action":"admin.grant","target":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08Z"},{"actor_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","action":"message.delete","target":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","created_at":"2026-11-21T18:23:08Z"}],"next_cursor":"x"}"#;
+    create_api_token_request: CreateApiTokenRequest = r#"{"name":"deploy bot","scopes":["read","write"],"expires_at":"2027-01-01T00:00:00Z"}"#;
+    create_client_token_request: CreateClientTokenRequest = r#"{"name":"signup app"}"#;
+    created_api_token: CreatedApiToken = r#"{"token":"chat_pat_00ff","info":{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f75","kind":"personal","name":"deploy bot","scopes":["read"],"created_at":"2026-11-21T18:22:08Z","expires_at":null,"last_used_at":null,"revoked":false}}"#;
+    api_token_list: ApiTokenList = r#"{"items":[{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f75","kind":"client","name":"signup app","scopes":[],"created_at":"2026-11-21T18:22:08Z","expires_at":"2027-01-01T00:00:00Z","last_used_at":"2026-11-21T19:00:00Z","revoked":true}]}"#;
     mark_read_request: MarkReadRequest = r#"{"seq":12}"#;
     read_cursor: ReadCursor = r#"{"conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","read_seq":12}"#;
     edit_message_request: EditMessageRequest = r#"{"content":"hello again"}"#;

@@ -154,7 +154,12 @@ fn token_expiry(caller: &Caller) -> Instant {
     let now_secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    Instant::now() + Duration::from_secs(caller.expires_at.saturating_sub(now_secs))
+    // Tokens without expiry: a year is as good as never for one connection.
+    let left = caller
+        .expires_at
+        .saturating_sub(now_secs)
+        .min(365 * 24 * 3600);
+    Instant::now() + Duration::from_secs(left)
 }
 
 impl Session {
@@ -455,6 +460,19 @@ impl Session {
     async fn on_frame(&mut self, frame: ClientFrame) -> Result<(), End> {
         let state = self.state.clone();
         let caller = self.caller;
+        // A read-only API token receives events; every frame that acts needs `write`.
+        if !matches!(frame, ClientFrame::Ping) && !caller.can_write {
+            let nonce = match &frame {
+                ClientFrame::MessageSend { nonce, .. } => Some(nonce.clone()),
+                ClientFrame::MessageEdit { nonce, .. }
+                | ClientFrame::MessageDelete { nonce, .. }
+                | ClientFrame::LobbyJoin { nonce, .. }
+                | ClientFrame::LobbyLeave { nonce, .. } => nonce.clone(),
+                _ => None,
+            };
+            let error = Error::Forbidden("this token has only the read scope");
+            return self.send(&error.to_frame(nonce)).await;
+        }
         match frame {
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
             ClientFrame::Auth { .. } | ClientFrame::Resume { .. } => {

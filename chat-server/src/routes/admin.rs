@@ -26,6 +26,7 @@ pub(super) fn router() -> Router {
         .push(Router::with_path("lobbies/{lobby_id}").delete(delete_lobby))
         .push(Router::with_path("stats").get(stats))
         .push(Router::with_path("audit").get(audit))
+        .push(super::tokens::admin_router())
 }
 
 /// List users with their admin and disabled flags.

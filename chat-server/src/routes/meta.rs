@@ -28,7 +28,13 @@ pub(super) fn router(api: &Router) -> Router {
     let doc = OpenApi::new("chat", env!("CARGO_PKG_VERSION"))
         .add_security_scheme(
             "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer).bearer_format("JWT")),
+            SecurityScheme::Http(
+                Http::new(HttpAuthScheme::Bearer).bearer_format("JWT or chat_pat_ token"),
+            ),
+        )
+        .add_security_scheme(
+            "client_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer).bearer_format("chat_ct_ token")),
         )
         .merge_router(api);
     Router::new()

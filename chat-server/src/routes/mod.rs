@@ -12,7 +12,8 @@
 //! | `/api/v1/lobbies/{lobby_id}/messages/*`, `/api/v1/messages/{message_id}` | [`messages`] |
 //! | `/api/v1/chats/*`, `/api/v1/users/{user_id}/messages` | [`chats`] |
 //! | `/api/v1/lobbies/{lobby_id}/read`, `/api/v1/chats/{chat_id}/read` | [`messages`], [`chats`] |
-//! | `/api/v1/admin/*` | [`admin`] |
+//! | `/api/v1/admin/*` | [`admin`]; client tokens in [`tokens`] |
+//! | `/api/v1/tokens/*`, `POST /api/v1/users` | [`tokens`] |
 //! | `/api/v1/ws` (WebSocket) | [`crate::gateway`] |
 //! | `/healthz`, `/api/openapi.json`, `/docs` | [`meta`] |
 
@@ -23,6 +24,7 @@ pub mod lobbies;
 pub mod members;
 pub mod messages;
 pub mod meta;
+pub mod tokens;
 pub mod users;
 
 use chat_core::v1::{ErrorBody, ErrorCode};
@@ -49,6 +51,7 @@ pub fn api_router() -> Router {
         .push(messages::router())
         .push(chats::router())
         .push(admin::router())
+        .push(tokens::router())
         .push(Router::with_path("ws").goal(crate::gateway::connect))
 }
 

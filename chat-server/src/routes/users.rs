@@ -12,6 +12,7 @@ use crate::service::{accounts, users};
 pub(super) fn router() -> Router {
     Router::with_path("users")
         .get(list_users)
+        .post(super::tokens::provision_user)
         .push(
             Router::with_path("me")
                 .get(get_me)

@@ -1,13 +1,13 @@
 //! Registration, login, logout and the caller's own account.
 
 use chat_core::v1::{
-    Account, AuthResponse, DisplayName, LoginRequest, RegisterRequest, ServerFrame,
+    Account, AuthResponse, DisplayName, LoginRequest, RegisterRequest, ServerFrame, TokenKind,
     UpdateAccountRequest, Username, close_code,
 };
 
 use crate::config::RegistrationMode;
 use crate::error::Error;
-use crate::extract::Caller;
+use crate::extract::{Caller, ClientApp, Via};
 use crate::state::AppState;
 use crate::store::members::Departure;
 use crate::store::users::{AccountChanges, CreateUserError};
@@ -30,9 +30,38 @@ async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
 
 /// Creates an account and signs it in.
 pub async fn register(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+    match state.registration {
+        RegistrationMode::Open => {}
+        RegistrationMode::Closed => {
+            return Err(Error::Forbidden("registration is closed on this server"));
+        }
+        // The very first account may register: it becomes the admin who makes client tokens.
+        RegistrationMode::Token if state.store.has_users().await? => {
+            return Err(Error::Forbidden(
+                "on this server, accounts are created by client apps",
+            ));
+        }
+        RegistrationMode::Token => {}
+    }
+    create_account(state, request).await
+}
+
+/// Creates an account for a client app (client tokens), whatever the registration mode
+/// but `closed`.
+pub async fn provision(
+    state: &AppState,
+    app: ClientApp,
+    request: RegisterRequest,
+) -> Result<AuthResponse, Error> {
     if state.registration == RegistrationMode::Closed {
         return Err(Error::Forbidden("registration is closed on this server"));
     }
+    let auth = create_account(state, request).await?;
+    tracing::info!(user = %auth.user.id, client = %app.token, "account provisioned by a client app");
+    Ok(auth)
+}
+
+async fn create_account(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
     let hash = state.hasher.hash(&request.password).await?;
     let display_name = match request.display_name {
         Some(name) => name,
@@ -102,7 +131,16 @@ pub async fn login(
 
 /// Revokes the caller's token.
 pub async fn logout(state: &AppState, caller: Caller) -> Result<(), Error> {
-    state.store.revoke_session(caller.session).await?;
+    match caller.via {
+        Via::Session => state.store.revoke_session(caller.session).await?,
+        Via::ApiToken => {
+            let id = chat_core::v1::TokenId::from_uuid(caller.session);
+            state
+                .store
+                .revoke_token(id, TokenKind::Personal, Some(caller.user_id))
+                .await?;
+        }
+    }
     state
         .hub
         .close_sessions(&[caller.session], close_code::UNAUTHORIZED);
@@ -127,6 +165,7 @@ pub async fn update_me(
 ) -> Result<Account, Error> {
     let password_hash = match &request.password {
         Some(new) => {
+            caller.require_session()?;
             let current = request
                 .current_password
                 .as_deref()
@@ -172,6 +211,7 @@ pub async fn update_me(
 /// Deletes the caller's account (see [`crate::store::Store::delete_user`] for what happens
 /// to their messages).
 pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
+    caller.require_session()?;
     let deleted = state
         .store
         .delete_user(caller.user_id)

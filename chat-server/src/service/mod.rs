@@ -11,4 +11,5 @@ pub mod chats;
 pub mod lobbies;
 pub mod members;
 pub mod messages;
+pub mod tokens;
 pub mod users;

@@ -163,6 +163,14 @@ impl Store {
         Ok((messages, more))
     }
 
+    /// Whether any account exists.
+    pub async fn has_users(&self) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users LIMIT 1")
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// Counts of users, lobbies and live messages.
     pub async fn stats(&self) -> Result<(u64, u64, u64), StoreError> {
         let (users, lobbies, messages): (i64, i64, i64) = sqlx::query_as(

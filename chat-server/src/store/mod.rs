@@ -18,6 +18,7 @@ pub mod login_failures;
 pub mod members;
 pub mod messages;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 use std::borrow::Cow;
@@ -64,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "admin",
         include_str!("../../../migrations/sqlite/0002_admin.sql"),
+    ),
+    (
+        3,
+        "tokens",
+        include_str!("../../../migrations/sqlite/0003_tokens.sql"),
     ),
 ];
 
@@ -196,4 +202,31 @@ pub(crate) fn split_page<T>(mut rows: Vec<T>, limit: chat_core::v1::PageLimit) -
     let more = rows.len() > limit;
     rows.truncate(limit);
     (rows, more)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    #[test]
+    fn every_migration_file_is_embedded_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("the migrations directory")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let embedded: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|(version, description, _)| format!("{version:04}_{description}.sql"))
+            .collect();
+        assert_eq!(embedded, files, "add new migration files to MIGRATIONS");
+    }
 }

@@ -18,4 +18,5 @@ mod lobbies;
 mod members;
 mod messages;
 mod meta;
+mod tokens;
 mod users;
