@@ -33,6 +33,23 @@ struct Pending {
     nonce: Nonce,
     frame: ClientFrame,
     reply: Reply,
+    /// Sent on some connection already.
+    sent: bool,
+    /// Sent again after a connection broke before the answer, so it may have taken effect.
+    resent: bool,
+}
+
+impl Pending {
+    /// Whether `error`, for a frame sent again after a break, only says that the first
+    /// attempt worked: the message is already deleted, the user already left.
+    fn already_done(&self, error: &Error) -> bool {
+        self.resent
+            && matches!(
+                self.frame,
+                ClientFrame::MessageDelete { .. } | ClientFrame::LobbyLeave { .. }
+            )
+            && (error.is_not_found() || error.is_forbidden())
+    }
 }
 
 pub(super) struct Worker {
@@ -47,6 +64,8 @@ pub(super) struct Worker {
     me: Option<UserId>,
     /// Whether the current connection is not the first.
     reconnected: bool,
+    /// Conversations told to resync whose position is not known again yet.
+    resync: HashSet<ConversationId>,
 }
 
 impl Worker {
@@ -65,6 +84,7 @@ impl Worker {
             pending: Vec::new(),
             me: None,
             reconnected: false,
+            resync: HashSet::new(),
         }
     }
 
@@ -169,6 +189,8 @@ impl Worker {
                 nonce,
                 frame,
                 reply,
+                sent: false,
+                resent: false,
             });
         }
     }
@@ -245,10 +267,16 @@ impl Worker {
         // Resume the conversations we know; adopt the server's position for the others.
         let known: HashSet<ConversationId> = self.cursors.keys().copied().collect();
         let cursors: Cursors = self.cursors.clone();
+        let mut still_to_resync = Vec::new();
         for conversation in &ready.conversations {
-            if !known.contains(&conversation.conversation_id) {
-                self.cursors
-                    .insert(conversation.conversation_id, conversation.seq);
+            let id = conversation.conversation_id;
+            if !known.contains(&id) {
+                self.cursors.insert(id, conversation.seq);
+                // We had lost our place in it and never found it again: whatever happened
+                // since is unknown, so the caller must page history once more.
+                if self.resync.contains(&id) {
+                    still_to_resync.push(id);
+                }
             }
         }
         if self
@@ -259,21 +287,41 @@ impl Worker {
         {
             return Ended::Shutdown;
         }
+        for conversation_id in still_to_resync {
+            if self
+                .events
+                .send(GatewayEvent::ResyncRequired { conversation_id })
+                .await
+                .is_err()
+            {
+                return Ended::Shutdown;
+            }
+        }
         if let Err(ended) = send_frame(&mut socket, &ClientFrame::Resume { cursors }).await {
             return ended;
         }
-        for pending in &self.pending {
+        for pending in &mut self.pending {
+            // A request still pending here was sent before and got no answer: it may have
+            // taken effect already.
+            pending.resent = pending.sent;
+            pending.sent = true;
             if let Err(ended) = send_frame(&mut socket, &pending.frame).await {
                 return ended;
             }
         }
+        // Silence is measured from the last frame received; sending does not count.
+        let mut heard = tokio::time::Instant::now();
         loop {
+            let deadline = heard + self.config.silence_timeout;
             tokio::select! {
-                frame = tokio::time::timeout(self.config.silence_timeout, read_frame(&mut socket)) => {
+                () = tokio::time::sleep_until(deadline) => {
+                    return Ended::Retry("the server went silent".into());
+                }
+                frame = read_frame(&mut socket) => {
+                    heard = tokio::time::Instant::now();
                     let frame = match frame {
-                        Err(_) => return Ended::Retry("the server went silent".into()),
-                        Ok(Err(ended)) => return ended,
-                        Ok(Ok(frame)) => frame,
+                        Err(ended) => return ended,
+                        Ok(frame) => frame,
                     };
                     if let Some(ended) = self.on_frame(frame).await {
                         return ended;
@@ -291,7 +339,7 @@ impl Worker {
                     }
                     Some(Command::Request { nonce, frame, reply }) => {
                         let sent = send_frame(&mut socket, &frame).await;
-                        self.pending.push(Pending { nonce, frame, reply });
+                        self.pending.push(Pending { nonce, frame, reply, sent: true, resent: false });
                         if let Err(ended) = sent {
                             return ended;
                         }
@@ -326,6 +374,7 @@ impl Worker {
             ServerFrame::ResyncRequired { conversation_id } => {
                 // Our position is unknown now: the next live event sets it again.
                 self.cursors.remove(&conversation_id);
+                self.resync.insert(conversation_id);
                 GatewayEvent::ResyncRequired { conversation_id }
             }
             frame => {
@@ -342,6 +391,7 @@ impl Worker {
                         _ => {}
                     }
                     self.cursors.insert(conversation, seq);
+                    self.resync.remove(&conversation);
                     if self.ends_membership(&frame) {
                         self.cursors.remove(&conversation);
                     }
@@ -367,6 +417,10 @@ impl Worker {
     fn answer(&mut self, nonce: &Nonce, result: Result<Option<chat_core::v1::Message>, Error>) {
         if let Some(index) = self.pending.iter().position(|p| &p.nonce == nonce) {
             let pending = self.pending.remove(index);
+            let result = match result {
+                Err(error) if pending.already_done(&error) => Ok(None),
+                other => other,
+            };
             let _ = pending.reply.send(result);
         }
     }

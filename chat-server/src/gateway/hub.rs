@@ -35,6 +35,10 @@ pub struct Event {
     pub departed: Option<UserId>,
     /// Whose membership this event starts, if it is a join.
     pub joined: Option<UserId>,
+    /// For message events: the message's seq (chats hide messages below a per-user floor).
+    pub message_seq: Option<u64>,
+    /// Whether the conversation ends for everyone (it was deleted).
+    pub closes: bool,
 }
 
 /// What a connection's queue carries. Both variants are one pointer: a queue's slots are
@@ -260,6 +264,11 @@ impl Hub {
         }
     }
 
+    /// Stops delivering a conversation to one connection.
+    pub fn unsubscribe(&self, id: ConnId, conversation: ConversationId) {
+        self.write().unsubscribe(id, conversation);
+    }
+
     /// Subscribes every connection of `user` to a conversation.
     pub fn subscribe_user(&self, user: UserId, conversation: ConversationId) {
         let mut inner = self.write();
@@ -287,12 +296,20 @@ impl Hub {
             ServerFrame::MemberJoined { member, .. } => (None, Some(member.user.id)),
             _ => (None, None),
         };
+        let message_seq = match frame {
+            ServerFrame::MessageCreated { message, .. }
+            | ServerFrame::MessageUpdated { message, .. } => Some(message.seq),
+            ServerFrame::MessageDeleted { message_seq, .. } => Some(*message_seq),
+            _ => None,
+        };
         let item = Outbound::Event(Arc::new(Event {
             conversation,
             seq,
             text: serialize(frame),
             departed,
             joined,
+            message_seq,
+            closes: matches!(frame, ServerFrame::LobbyDeleted { .. }),
         }));
         let lagged: Vec<ConnId> = {
             let inner = self.read();

@@ -15,7 +15,7 @@
 //! right away when `auth` carried resume cursors; until then events wait in the queue. This
 //! keeps a resume's replay ahead of everything that happened meanwhile.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chat_core::v1::{
@@ -39,8 +39,57 @@ const TYPING_THROTTLE: Duration = Duration::from_secs(2);
 const MAX_CALL_PAYLOAD: usize = 16 * 1024;
 /// The longest call id.
 const MAX_CALL_ID: usize = 64;
+/// Calls one connection may take part in at once.
+const MAX_CALLS: usize = 16;
+
+/// A token bucket: `BURST` frames, refilled at `PER_SECOND`.
+struct FrameBudget {
+    tokens: f64,
+    updated: Instant,
+}
+
+impl FrameBudget {
+    const BURST: f64 = 60.0;
+    const PER_SECOND: f64 = 10.0;
+
+    fn new() -> Self {
+        Self {
+            tokens: Self::BURST,
+            updated: Instant::now(),
+        }
+    }
+
+    /// Takes a token, or says how long until one is available.
+    fn take(&mut self) -> Result<(), Duration> {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * Self::PER_SECOND).min(Self::BURST);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(
+                (1.0 - self.tokens) / Self::PER_SECOND,
+            ))
+        }
+    }
+}
+
 /// How long a blocked write may still complete after a close was requested.
 const CLOSE_GRACE: Duration = Duration::from_secs(30);
+
+/// This connection's place in one conversation's event stream.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    /// The last event seq handled (delivered, or skipped while not a member).
+    seq: u64,
+    /// Whether the user belongs to the conversation: events are delivered only then.
+    member: bool,
+    /// Chats: messages up to this message seq were deleted for the user; their events go
+    /// out without content.
+    floor: u64,
+}
 
 /// Why the session ends.
 enum End {
@@ -56,14 +105,15 @@ struct Session {
     control: std::sync::Arc<super::hub::Control>,
     caller: Caller,
     conn: ConnId,
-    /// Last event seq delivered, per conversation.
-    delivered: HashMap<ConversationId, u64>,
-    /// Conversations the user left while connected: their events stop here.
-    departed: HashSet<ConversationId>,
+    /// Where this connection stands in each conversation it has seen.
+    positions: HashMap<ConversationId, Position>,
     /// Conversations the user is typing in: (expiry, last broadcast).
     typing: HashMap<ConversationId, (Instant, Instant)>,
     /// Calls this connection takes part in: call id → peer.
     calls: HashMap<String, UserId>,
+    /// Budget for relayed and per-user frames (calls, read cursors), which bypass the
+    /// message rate limit.
+    budget: FrameBudget,
     last_heard: Instant,
 }
 
@@ -86,6 +136,23 @@ pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) 
             .await;
         }
     };
+    // A token revoked between authentication and registration was not seen by the hub's
+    // close request: check once more now that revocations will reach this connection.
+    match state.store.credential_is_active(&caller).await {
+        Ok(true) => {}
+        Ok(false) => {
+            state.hub.unregister(registration.id);
+            return finish(
+                ws,
+                End::Close(close_code::UNAUTHORIZED, "the token was revoked"),
+            )
+            .await;
+        }
+        Err(e) => {
+            state.hub.unregister(registration.id);
+            return finish(ws, internal(e)).await;
+        }
+    }
     let conn = registration.id;
     let mut session = Session {
         state: state.clone(),
@@ -93,10 +160,10 @@ pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) 
         control: registration.control.clone(),
         caller,
         conn,
-        delivered: HashMap::new(),
-        departed: HashSet::new(),
+        positions: HashMap::new(),
         typing: HashMap::new(),
         calls: HashMap::new(),
+        budget: FrameBudget::new(),
         last_heard: Instant::now(),
     };
     let end = session.serve(registration, resume).await;
@@ -130,6 +197,10 @@ async fn authenticate_first_frame(
     match frame {
         Some(ClientFrame::Auth { token, resume }) => match authenticate(state, &token).await {
             Ok(caller) => Ok((caller, resume)),
+            Err(Error::Internal(cause)) => {
+                tracing::error!(%cause, "authentication failed");
+                Err(End::Close(1011, "server error"))
+            }
             Err(_) => Err(End::Close(
                 close_code::UNAUTHORIZED,
                 "invalid, expired or revoked token",
@@ -145,8 +216,13 @@ async fn authenticate_first_frame(
 /// Sends the close frame (when the socket is still up) and lets the socket go.
 async fn finish(mut ws: WebSocket, end: End) {
     if let End::Close(code, reason) = end {
-        let _ = ws.send(Message::close_with(code, reason)).await;
-        let _ = tokio::time::timeout(Duration::from_secs(1), ws.close()).await;
+        let close = ws.send(Message::close_with(code, reason));
+        if tokio::time::timeout(Duration::from_secs(5), close)
+            .await
+            .is_ok()
+        {
+            let _ = tokio::time::timeout(Duration::from_secs(1), ws.close()).await;
+        }
     }
 }
 
@@ -172,14 +248,23 @@ impl Session {
     /// [`CLOSE_GRACE`] more to complete, so that a client that resumes reading still learns
     /// why it is closed, and is then abandoned with the socket.
     async fn send_text(&mut self, text: Utf8Bytes) -> Result<(), End> {
+        self.write(Message::text(text)).await
+    }
+
+    /// Writes any message. A write that cannot complete within the idle timeout means the
+    /// client is gone (or has stopped reading for good): the connection is dropped then,
+    /// so that presence, the per-user connection cap and revocations stay true.
+    async fn write(&mut self, message: Message) -> Result<(), End> {
         let control = self.control.clone();
+        let stalled = self.state.gateway.idle_timeout;
         tokio::select! {
             biased;
-            sent = self.ws.send(Message::text(text)) => sent.map_err(|_| End::Gone),
+            sent = self.ws.send(message) => sent.map_err(|_| End::Gone),
             () = async {
                 control.requested().await;
                 tokio::time::sleep(CLOSE_GRACE).await;
             } => Err(End::Gone),
+            () = tokio::time::sleep(stalled) => Err(End::Gone),
         }
     }
 
@@ -229,11 +314,7 @@ impl Session {
                     Some(item) => self.deliver(item).await,
                     None => Err(End::Close(close_code::LAGGED, "too slow; reconnect and resume")),
                 },
-                _ = ping.tick() => self
-                    .ws
-                    .send(Message::ping(Vec::new()))
-                    .await
-                    .map_err(|_| End::Gone),
+                _ = ping.tick() => self.write(Message::ping(Vec::new())).await,
                 () = sleep_until(idle_deadline) => {
                     Err(End::Close(close_code::HEARTBEAT_TIMEOUT, "nothing heard for too long"))
                 }
@@ -264,10 +345,31 @@ impl Session {
             .conversation_states(me)
             .await
             .map_err(internal)?;
+        let floors: HashMap<ConversationId, u64> = state
+            .store
+            .chat_floors(me)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .collect();
         for conversation in &mut conversations {
-            conversation.online = state.hub.online_in(conversation.conversation_id);
-            self.delivered
-                .insert(conversation.conversation_id, conversation.seq);
+            let id = conversation.conversation_id;
+            conversation.online = state.hub.online_in(id);
+            let floor = floors.get(&id).copied().unwrap_or(0);
+            self.positions.insert(
+                id,
+                Position {
+                    seq: conversation.seq,
+                    member: true,
+                    floor,
+                },
+            );
+        }
+        // A membership that ended between the two reads must not stay subscribed.
+        for id in &subscriptions {
+            if !self.positions.contains_key(id) {
+                state.hub.unsubscribe(self.conn, *id);
+            }
         }
         let user = state
             .store
@@ -293,10 +395,10 @@ impl Session {
     /// Replays what the client missed per cursor, then sends `resumed`.
     async fn resume(&mut self, cursors: Cursors) -> Result<(), End> {
         for (conversation, cursor) in cursors {
-            match self.delivered.get(&conversation).copied() {
-                Some(current) if cursor <= current => {
-                    self.delivered.insert(conversation, cursor);
-                    self.fill(conversation, current.max(cursor)).await?;
+            match self.positions.get_mut(&conversation) {
+                Some(position) if position.member && cursor <= position.seq => {
+                    position.seq = cursor;
+                    self.fill(conversation).await?;
                 }
                 // Not a conversation of the user (any more), or a cursor from the future.
                 _ => {
@@ -310,73 +412,95 @@ impl Session {
         self.send(&ServerFrame::Resumed).await
     }
 
-    /// Sends the stored events of `conversation` after the delivered seq, up to `until`
-    /// (inclusive) or the newest. A gap wider than the configured maximum is not replayed:
-    /// the client is told to resync instead.
-    async fn fill(&mut self, conversation: ConversationId, until: u64) -> Result<(), End> {
-        let Some(from) = self.delivered.get(&conversation).copied() else {
+    /// Sends the stored events of `conversation` after this connection's position, in
+    /// order. Events from while the user was not a member are skipped, but a rejoin in the
+    /// middle of the history resumes delivery. A gap wider than the configured maximum is
+    /// not replayed: the client is told to resync instead.
+    async fn fill(&mut self, conversation: ConversationId) -> Result<(), End> {
+        let Some(position) = self.positions.get(&conversation).copied() else {
             return Ok(());
         };
-        let max_gap = self.state.gateway.resume_max_gap;
-        let replay = self
-            .state
+        let state = self.state.clone();
+        let replay = state
             .store
-            .replay(conversation, from, max_gap)
+            .replay(conversation, position.seq, state.gateway.resume_max_gap)
             .await
             .map_err(internal)?;
         if replay.truncated {
-            let newest = self
-                .state
+            let newest = state
                 .store
                 .event_seq(conversation)
                 .await
                 .map_err(internal)?;
-            self.delivered
-                .insert(conversation, newest.unwrap_or(until).max(until));
-            return self
-                .send(&ServerFrame::ResyncRequired {
+            if let Some(position) = self.positions.get_mut(&conversation) {
+                position.seq = newest.unwrap_or(position.seq).max(position.seq);
+            }
+            if position.member {
+                self.send(&ServerFrame::ResyncRequired {
                     conversation_id: conversation,
                 })
-                .await;
+                .await?;
+            }
+            return Ok(());
+        }
+        // The floor of a chat may have moved since this connection learned it.
+        let floor = match state
+            .store
+            .conversation_access(conversation, self.me())
+            .await
+            .map_err(internal)?
+        {
+            Some(access) => access.member.map_or(position.floor, |m| m.cleared_seq),
+            None => position.floor,
+        };
+        if let Some(position) = self.positions.get_mut(&conversation) {
+            position.floor = floor;
         }
         for frame in replay.frames {
-            if !self.delivered.contains_key(&conversation) {
-                break; // the user left at this point of the history
-            }
             let Some((_, seq)) = frame.conversation_seq() else {
                 continue;
             };
-            self.send(&frame).await?;
-            self.delivered.insert(conversation, seq);
-            self.note_membership(&frame);
+            let message_seq = message_seq_of(&frame);
+            self.apply(conversation, seq, message_seq, Delivery::Frame(&frame))
+                .await?;
         }
         Ok(())
     }
 
-    /// Tracks the user's own joins and departures seen in events.
-    fn note_membership(&mut self, frame: &ServerFrame) {
+    /// Handles one event of a conversation at the connection's position: joins and
+    /// departures of the user switch delivery on and off, and messages below a chat's floor
+    /// go out without content.
+    async fn apply(
+        &mut self,
+        conversation: ConversationId,
+        seq: u64,
+        message_seq: Option<u64>,
+        event: Delivery<'_>,
+    ) -> Result<(), End> {
         let me = self.me();
-        match frame {
-            ServerFrame::MemberLeft {
-                conversation_id,
-                user_id,
-                ..
-            }
-            | ServerFrame::MemberRemoved {
-                conversation_id,
-                user_id,
-                ..
-            } if *user_id == me => {
-                self.delivered.remove(conversation_id);
-                self.departed.insert(*conversation_id);
-            }
-            ServerFrame::LobbyDeleted {
-                conversation_id, ..
-            } => {
-                self.delivered.remove(conversation_id);
-                self.departed.insert(*conversation_id);
-            }
-            _ => {}
+        let (joined, departed) = event.membership(me);
+        let Some(position) = self.positions.get_mut(&conversation) else {
+            return Ok(());
+        };
+        if joined {
+            position.member = true;
+        }
+        let deliver = position.member;
+        let redact = message_seq.is_some_and(|m| m <= position.floor);
+        position.seq = seq;
+        if departed {
+            position.member = false;
+        }
+        if !deliver {
+            return Ok(());
+        }
+        match (redact, event) {
+            (true, event) => match event.redacted(conversation, seq) {
+                Some(frame) => self.send(&frame).await,
+                None => Ok(()),
+            },
+            (false, Delivery::Frame(frame)) => self.send(frame).await,
+            (false, Delivery::Shared(event)) => self.send_text(event.text.clone()).await,
         }
     }
 
@@ -386,36 +510,54 @@ impl Session {
             Outbound::Frame(text) => return self.send_text(Utf8Bytes::clone(&text)).await,
             Outbound::Event(event) => event,
         };
-        let (conversation, seq) = (event.conversation, event.seq);
-        let (departed, joined) = (event.departed, event.joined);
-        let me = self.me();
-        match self.delivered.get(&conversation).copied() {
-            Some(last) if seq <= last => return Ok(()),
-            Some(last) if seq > last + 1 => {
-                Box::pin(self.fill(conversation, seq - 1)).await?;
-                match self.delivered.get(&conversation).copied() {
-                    Some(last) if seq <= last => return Ok(()),
-                    Some(_) => {}
-                    None => return Ok(()),
+        let conversation = event.conversation;
+        match self.positions.get(&conversation).copied() {
+            Some(position) if event.seq <= position.seq => return Ok(()),
+            Some(position) if event.seq > position.seq + 1 => {
+                Box::pin(self.fill(conversation)).await?;
+                if self
+                    .positions
+                    .get(&conversation)
+                    .is_some_and(|p| event.seq <= p.seq)
+                {
+                    return Ok(());
                 }
             }
             Some(_) => {}
             None => {
-                // A conversation the user left, unless this event brings them back; or a new
-                // one (a lobby joined or a chat opened while connected): start from here.
-                if self.departed.contains(&conversation) && joined != Some(me) {
-                    return Ok(());
+                // A conversation this connection has not seen: a lobby joined or a chat
+                // opened while connected. Check once that the user really belongs to it.
+                let access = self
+                    .state
+                    .store
+                    .conversation_access(conversation, self.me())
+                    .await
+                    .map_err(internal)?;
+                match access.and_then(|a| a.member).filter(|m| !m.hidden) {
+                    Some(member) => {
+                        self.positions.insert(
+                            conversation,
+                            Position {
+                                seq: event.seq - 1,
+                                member: true,
+                                floor: member.cleared_seq,
+                            },
+                        );
+                    }
+                    None => {
+                        self.state.hub.unsubscribe(self.conn, conversation);
+                        return Ok(());
+                    }
                 }
-                self.departed.remove(&conversation);
             }
         }
-        self.send_text(event.text.clone()).await?;
-        self.delivered.insert(conversation, seq);
-        if departed == Some(me) {
-            self.delivered.remove(&conversation);
-            self.departed.insert(conversation);
-        }
-        Ok(())
+        self.apply(
+            conversation,
+            event.seq,
+            event.message_seq,
+            Delivery::Shared(&event),
+        )
+        .await
     }
 
     /// Handles one frame from the client.
@@ -472,6 +614,20 @@ impl Session {
             };
             let error = Error::Forbidden("this token has only the read scope");
             return self.send(&error.to_frame(nonce)).await;
+        }
+        let budgeted = matches!(
+            frame,
+            ClientFrame::Read { .. }
+                | ClientFrame::CallInvite(_)
+                | ClientFrame::CallAnswer(_)
+                | ClientFrame::CallIce(_)
+                | ClientFrame::CallReject(_)
+                | ClientFrame::CallEnd(_)
+        );
+        if budgeted && let Err(retry_after) = self.budget.take() {
+            return self
+                .send(&Error::RateLimited { retry_after }.to_frame(None))
+                .await;
         }
         match frame {
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
@@ -557,7 +713,7 @@ impl Session {
     }
 
     async fn on_typing(&mut self, conversation: ConversationId) -> Result<(), End> {
-        if !self.delivered.contains_key(&conversation) {
+        if !self.positions.get(&conversation).is_some_and(|p| p.member) {
             let error = Error::NotFound("conversation");
             return self.send(&error.to_frame(None)).await;
         }
@@ -646,6 +802,10 @@ impl Session {
         }
         match kind {
             CallKind::Invite | CallKind::Answer => {
+                if self.calls.len() >= MAX_CALLS && !self.calls.contains_key(&signal.call_id) {
+                    let error = Error::Conflict("too many calls at once on this connection");
+                    return self.send(&error.to_frame(None)).await;
+                }
                 self.calls.insert(signal.call_id.clone(), peer);
             }
             CallKind::Reject | CallKind::End => {
@@ -685,11 +845,71 @@ impl Session {
             self.stop_typing(conversation);
         }
         if let Some(user) = self.state.hub.unregister(self.conn) {
-            let conversations: Vec<_> = self.delivered.keys().copied().collect();
+            let conversations: Vec<_> = self
+                .positions
+                .iter()
+                .filter(|(_, p)| p.member)
+                .map(|(c, _)| *c)
+                .collect();
             // Peers are found through their own subscriptions, which outlive ours.
             self.state.hub.send_presence(user, &conversations, false);
         }
         self
+    }
+}
+
+/// An event to deliver: a frame built for this connection (replay), or the event the hub
+/// serialized once for every recipient.
+#[derive(Clone, Copy)]
+enum Delivery<'a> {
+    Frame(&'a ServerFrame),
+    Shared(&'a super::hub::Event),
+}
+
+impl Delivery<'_> {
+    /// Whether this event starts or ends `me`'s membership.
+    fn membership(&self, me: UserId) -> (bool, bool) {
+        match self {
+            Delivery::Frame(frame) => match frame {
+                ServerFrame::MemberJoined { member, .. } => (member.user.id == me, false),
+                ServerFrame::MemberLeft { user_id, .. }
+                | ServerFrame::MemberRemoved { user_id, .. } => (false, *user_id == me),
+                ServerFrame::LobbyDeleted { .. } => (false, true),
+                _ => (false, false),
+            },
+            Delivery::Shared(event) => (
+                event.joined == Some(me),
+                event.departed == Some(me) || event.closes,
+            ),
+        }
+    }
+
+    /// The content-free form of a message event, for messages the user deleted a chat over.
+    fn redacted(&self, conversation: ConversationId, seq: u64) -> Option<ServerFrame> {
+        let frame: ServerFrame = match self {
+            Delivery::Frame(frame) => (*frame).clone(),
+            Delivery::Shared(event) => serde_json::from_str(event.text.as_str()).ok()?,
+        };
+        match frame {
+            ServerFrame::MessageCreated { message, .. }
+            | ServerFrame::MessageUpdated { message, .. } => Some(ServerFrame::MessageDeleted {
+                conversation_id: conversation,
+                seq,
+                message_id: message.id,
+                message_seq: message.seq,
+            }),
+            other => Some(other),
+        }
+    }
+}
+
+/// The message seq a message event is about.
+fn message_seq_of(frame: &ServerFrame) -> Option<u64> {
+    match frame {
+        ServerFrame::MessageCreated { message, .. }
+        | ServerFrame::MessageUpdated { message, .. } => Some(message.seq),
+        ServerFrame::MessageDeleted { message_seq, .. } => Some(*message_seq),
+        _ => None,
     }
 }
 

@@ -131,23 +131,24 @@ pub async fn conversation_member(
     user: UserId,
     target: Target,
 ) -> Result<Membership, Error> {
-    let missing = match target {
+    // One answer for "does not exist" and "not yours", so errors reveal nothing.
+    let missing = || match target {
         Target::Lobby(_) => Error::NotFound("lobby"),
         Target::Chat(_) => Error::NotFound("chat"),
         Target::Any(_) => Error::NotFound("conversation"),
     };
     let Some(access) = state.store.conversation_access(target.id(), user).await? else {
-        return Err(missing);
+        return Err(missing());
     };
     match (target, access.kind, access.member) {
         (Target::Lobby(_), ConversationKind::Chat, _)
-        | (Target::Chat(_), ConversationKind::Lobby(_), _) => Err(missing),
-        (_, ConversationKind::Lobby(Visibility::Private), None) => Err(Error::NotFound("lobby")),
+        | (Target::Chat(_), ConversationKind::Lobby(_), _) => Err(missing()),
+        (_, ConversationKind::Lobby(Visibility::Private), None) => Err(missing()),
         (_, ConversationKind::Lobby(_), None) => Err(Error::Forbidden(
             "only members of the lobby can do this; join it first",
         )),
-        (_, ConversationKind::Chat, None) => Err(Error::NotFound("chat")),
-        (_, ConversationKind::Chat, Some(m)) if m.hidden => Err(Error::NotFound("chat")),
+        (_, ConversationKind::Chat, None) => Err(missing()),
+        (_, ConversationKind::Chat, Some(m)) if m.hidden => Err(missing()),
         (_, kind, Some(member)) => Ok(Membership { kind, member }),
     }
 }

@@ -202,8 +202,12 @@ pub(crate) fn publish_removal(
             }
             true
         }
-        Removal::LobbyDeleted => {
-            state.hub.remove_conversation(conversation_id);
+        Removal::LobbyDeleted { seq } => {
+            // Tells the leaver's other connections, and drops every subscription.
+            state.hub.publish(&ServerFrame::LobbyDeleted {
+                conversation_id,
+                seq,
+            });
             true
         }
     }

@@ -4,8 +4,8 @@
 //! the hub from here: one pipeline, so a message posted over REST arrives live too.
 
 use chat_core::v1::{
-    HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce, ReadCursor,
-    ServerFrame, ValidationError, ValidationErrorKind,
+    ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce,
+    ReadCursor, ServerFrame, ValidationError, ValidationErrorKind,
 };
 
 use super::access::{self, Target};
@@ -25,11 +25,18 @@ pub async fn send(
     nonce: Option<Nonce>,
 ) -> Result<Message, Error> {
     let membership = access::conversation_member(state, caller.user_id, target).await?;
+    let conversation_id = target.id();
+    // A retry of a message already stored is answered before the rate limit is charged:
+    // resending after a reconnect must not fail for a message that exists.
+    if let Some(nonce) = &nonce
+        && let Some(original) = state.store.nonce_original(caller.user_id, nonce).await?
+    {
+        return accept_duplicate(original, conversation_id);
+    }
     state
         .limiter
         .check(caller.user_id)
         .map_err(|retry_after| Error::RateLimited { retry_after })?;
-    let conversation_id = target.id();
     match state
         .store
         .insert_message(conversation_id, caller.user_id, &content, nonce.as_ref())
@@ -49,8 +56,21 @@ pub async fn send(
             });
             Ok(message)
         }
-        Posted::Duplicate(Some(message)) => Ok(message),
-        Posted::Duplicate(None) => Err(Error::NotFound("message")),
+        Posted::Duplicate(original) => accept_duplicate(original, conversation_id),
+    }
+}
+
+/// The answer to a resent nonce: the original message, if it belongs to this conversation.
+fn accept_duplicate(
+    original: Option<Message>,
+    conversation: ConversationId,
+) -> Result<Message, Error> {
+    match original {
+        Some(message) if message.conversation_id == conversation => Ok(message),
+        Some(_) => Err(Error::Conflict(
+            "this nonce was already used for a message elsewhere",
+        )),
+        None => Err(Error::NotFound("message")),
     }
 }
 
@@ -131,7 +151,12 @@ async fn visible(
         .ok_or(Error::NotFound("message"))?;
     let membership =
         access::conversation_member(state, caller.user_id, Target::Any(meta.conversation_id))
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // Whether the message exists somewhere the caller cannot see is not theirs to know.
+                Error::NotFound(_) => Error::NotFound("message"),
+                other => other,
+            })?;
     if meta.deleted || meta.seq <= membership.floor_seq() {
         return Err(Error::NotFound("message"));
     }

@@ -199,3 +199,21 @@ impl Store {
         ids.iter().map(|id| super::parse_id(id)).collect()
     }
 }
+
+impl Store {
+    /// The chats whose history `user` deleted up to some message seq (their floor).
+    pub async fn chat_floors(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(ConversationId, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT conversation_id, cleared_seq FROM members WHERE user_id = ? AND cleared_seq > 0",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(id, seq)| Ok((super::parse_id(&id)?, count(seq))))
+            .collect()
+    }
+}

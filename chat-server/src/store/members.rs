@@ -42,8 +42,11 @@ pub enum Removal {
         /// Who became admin because the last admin left, and that `member.updated` event.
         promoted: Option<(UserId, u64)>,
     },
-    /// The last member left, so the lobby was deleted.
-    LobbyDeleted,
+    /// The last member left, so the lobby was deleted; the deletion takes this event seq.
+    LobbyDeleted {
+        /// One past the last stored event.
+        seq: u64,
+    },
 }
 
 /// What changing a role did.
@@ -92,11 +95,14 @@ pub(crate) async fn remove_in_tx(
             .fetch_one(&mut **tx)
             .await?;
     if remaining == 0 {
-        sqlx::query("DELETE FROM conversations WHERE id = ?")
-            .bind(conversation)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(Removal::LobbyDeleted);
+        let last: i64 =
+            sqlx::query_scalar("DELETE FROM conversations WHERE id = ? RETURNING event_seq")
+                .bind(conversation)
+                .fetch_one(&mut **tx)
+                .await?;
+        return Ok(Removal::LobbyDeleted {
+            seq: super::count(last) + 1,
+        });
     }
     let kind = match departure {
         Departure::Left => EventKind::MemberLeft,

@@ -172,6 +172,25 @@ impl Store {
         })
     }
 
+    /// The message first sent with this nonce by `author` (`Some(None)`: since deleted), or
+    /// `None` when the nonce is new.
+    pub async fn nonce_original(
+        &self,
+        author: UserId,
+        nonce: &Nonce,
+    ) -> Result<Option<Option<Message>>, StoreError> {
+        let original: Option<String> =
+            sqlx::query_scalar("SELECT message_id FROM nonces WHERE user_id = ? AND nonce = ?")
+                .bind(author.to_string())
+                .bind(nonce.as_str())
+                .fetch_optional(self.pool())
+                .await?;
+        match original {
+            Some(id) => Ok(Some(self.message(parse_id(&id)?).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The facts about a message needed to authorize an action on it.
     pub async fn message_meta(&self, id: MessageId) -> Result<Option<MessageMeta>, StoreError> {
         let row: Option<(String, Option<String>, i64, bool)> = sqlx::query_as(

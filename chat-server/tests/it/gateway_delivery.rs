@@ -703,3 +703,77 @@ async fn a_deleted_account_leaves_its_lobbies_and_closes_its_connections() {
         matches!(promoted, ServerFrame::MemberUpdated { user_id, role: chat_core::v1::Role::Admin, .. } if user_id == bob.id)
     );
 }
+
+#[tokio::test]
+async fn the_last_member_leaving_tells_their_other_connections_the_lobby_is_gone() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "solo", "public").await;
+    let mut other = app.ws_live(&alice.token).await;
+    app.post(
+        &format!("/api/v1/lobbies/{}/leave", lobby.id),
+        &alice.token,
+        json!({}),
+    )
+    .await
+    .assert_status(204);
+    let (frame, _) = other
+        .until(|f| matches!(f, ServerFrame::LobbyDeleted { .. }))
+        .await;
+    assert!(
+        matches!(frame, ServerFrame::LobbyDeleted { conversation_id, .. } if conversation_id == lobby.id.into())
+    );
+}
+
+#[tokio::test]
+async fn a_resent_message_is_acked_even_after_the_rate_limit_is_spent() {
+    let app = spawn_app_with(|c| {
+        c.gateway.send_burst = 2;
+        c.gateway.send_window = Duration::from_secs(60);
+    })
+    .await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let path = format!("/api/v1/lobbies/{}/messages", lobby.id);
+    let first: chat_core::v1::Message = app
+        .post(&path, &alice.token, json!({"content": "one", "nonce": "a"}))
+        .await
+        .expect(201);
+    app.post(&path, &alice.token, json!({"content": "two", "nonce": "b"}))
+        .await
+        .assert_status(201);
+    app.post(
+        &path,
+        &alice.token,
+        json!({"content": "three", "nonce": "c"}),
+    )
+    .await
+    .assert_error(ErrorCode::RateLimited);
+    let again: chat_core::v1::Message = app
+        .post(&path, &alice.token, json!({"content": "one", "nonce": "a"}))
+        .await
+        .expect(201);
+    assert_eq!(again.id, first.id);
+}
+
+#[tokio::test]
+async fn a_nonce_reused_in_another_conversation_is_a_conflict() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let one = app.create_lobby(&alice, "one", "public").await;
+    let two = app.create_lobby(&alice, "two", "public").await;
+    app.post(
+        &format!("/api/v1/lobbies/{}/messages", one.id),
+        &alice.token,
+        json!({"content": "x", "nonce": "n"}),
+    )
+    .await
+    .assert_status(201);
+    app.post(
+        &format!("/api/v1/lobbies/{}/messages", two.id),
+        &alice.token,
+        json!({"content": "x", "nonce": "n"}),
+    )
+    .await
+    .assert_error(ErrorCode::Conflict);
+}

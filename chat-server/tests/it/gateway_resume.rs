@@ -279,3 +279,117 @@ async fn a_reader_that_stops_reading_is_dropped_while_the_others_receive_everyth
     // Bob is cut off with `lagged` once he reads what was buffered for him.
     assert_eq!(slow.closed().await, Closed::Code(close_code::LAGGED));
 }
+
+#[tokio::test]
+async fn a_resume_across_leaving_and_rejoining_delivers_what_came_after_the_rejoin() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&bob, "general", "public").await;
+    app.join(&alice, &lobby).await;
+    let conversation: ConversationId = lobby.id.into();
+    let (ws, ready) = app.ws(&alice.token).await;
+    let ServerFrame::Ready { conversations, .. } = ready else {
+        unreachable!()
+    };
+    let cursor = conversations[0].seq;
+    ws.cut();
+
+    app.post(
+        &format!("/api/v1/lobbies/{}/leave", lobby.id),
+        &alice.token,
+        json!({}),
+    )
+    .await
+    .assert_status(204);
+    app.say(&bob, &lobby, "while alice was away").await;
+    app.join(&alice, &lobby).await;
+    app.say(&bob, &lobby, "welcome back").await;
+
+    let (mut ws, _) = app.ws(&alice.token).await;
+    ws.send(&ClientFrame::Resume {
+        cursors: BTreeMap::from([(conversation, cursor)]),
+    })
+    .await;
+    let mut replay = Vec::new();
+    loop {
+        match ws.next_frame().await {
+            ServerFrame::Resumed => break,
+            frame => replay.push(frame),
+        }
+    }
+    let kinds: Vec<String> = replay
+        .iter()
+        .map(|f| {
+            serde_json::to_value(f).expect("json")["type"]
+                .as_str()
+                .expect("type")
+                .to_owned()
+        })
+        .collect();
+    // Her own departure, then nothing of the time away, then her return and what followed.
+    assert_eq!(
+        kinds,
+        ["member.left", "member.joined", "message.created"],
+        "{replay:?}"
+    );
+    assert!(
+        matches!(&replay[2], ServerFrame::MessageCreated { message, .. } if message.content.as_str() == "welcome back")
+    );
+    // And live delivery continues.
+    app.say(&bob, &lobby, "live").await;
+    let (frame, _) = ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+        .await;
+    assert!(
+        matches!(frame, ServerFrame::MessageCreated { message, .. } if message.content.as_str() == "live")
+    );
+}
+
+#[tokio::test]
+async fn a_resume_never_brings_back_the_text_of_a_chat_deleted_for_oneself() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let old: chat_core::v1::Message = app
+        .post(
+            &format!("/api/v1/users/{}/messages", bob.id),
+            &alice.token,
+            json!({"content": "old secret"}),
+        )
+        .await
+        .expect(201);
+    let chat = old.conversation_id;
+    let (ws, ready) = app.ws(&alice.token).await;
+    let ServerFrame::Ready { conversations, .. } = ready else {
+        unreachable!()
+    };
+    let cursor = conversations[0].seq - 1;
+    ws.cut();
+    app.delete(&format!("/api/v1/chats/{chat}"), &alice.token)
+        .await
+        .assert_status(204);
+    app.post(
+        &format!("/api/v1/chats/{chat}/messages"),
+        &bob.token,
+        json!({"content": "new"}),
+    )
+    .await
+    .assert_status(201);
+
+    let (mut ws, _) = app.ws(&alice.token).await;
+    ws.send(&ClientFrame::Resume {
+        cursors: BTreeMap::from([(chat, cursor)]),
+    })
+    .await;
+    let mut replay = Vec::new();
+    loop {
+        match ws.next_frame().await {
+            ServerFrame::Resumed => break,
+            frame => replay.push(frame),
+        }
+    }
+    let text = serde_json::to_string(&replay).expect("json");
+    assert!(!text.contains("old secret"), "{text}");
+    assert!(text.contains("\"new\""), "{text}");
+}
