@@ -107,6 +107,7 @@ impl Server {
             gateway: config.gateway.clone(),
             allowed_origins: config.allowed_origins.clone(),
             registration: config.registration,
+            membership_locks: Default::default(),
         });
         let local_addr = listener
             .local_addr()

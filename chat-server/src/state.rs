@@ -31,6 +31,31 @@ pub struct AppState {
     pub allowed_origins: Vec<String>,
     /// Who may register.
     pub registration: crate::config::RegistrationMode,
+    /// Striped locks that order membership changes per conversation (see
+    /// [`AppState::membership_lock`]).
+    pub membership_locks: MembershipLocks,
+}
+
+/// A fixed set of mutexes, one chosen per conversation by hash: membership changes are rare,
+/// so a few stripes serialize the same conversation without a map that grows.
+#[derive(Debug)]
+pub struct MembershipLocks([tokio::sync::Mutex<()>; 64]);
+
+impl Default for MembershipLocks {
+    fn default() -> Self {
+        Self(std::array::from_fn(|_| tokio::sync::Mutex::new(())))
+    }
+}
+
+impl AppState {
+    /// Holds the membership lock of `conversation` until the guard drops.
+    pub async fn membership_lock(
+        &self,
+        conversation: chat_core::v1::ConversationId,
+    ) -> tokio::sync::MutexGuard<'_, ()> {
+        let index = (conversation.as_uuid().as_u128() % 64) as usize;
+        self.membership_locks.0[index].lock().await
+    }
 }
 
 /// The state as handlers hold it.

@@ -535,14 +535,34 @@ impl Session {
                     .map_err(internal)?;
                 match access.and_then(|a| a.member).filter(|m| !m.hidden) {
                     Some(member) => {
+                        // Start from the user's own `member.joined` when it is older than
+                        // this event (events can reach the hub out of order), so it and what
+                        // followed are not skipped.
+                        let joined = self
+                            .state
+                            .store
+                            .join_seq(conversation, self.me())
+                            .await
+                            .map_err(internal)?;
+                        let start = joined.filter(|j| *j < event.seq).unwrap_or(event.seq);
                         self.positions.insert(
                             conversation,
                             Position {
-                                seq: event.seq - 1,
+                                seq: start - 1,
                                 member: true,
                                 floor: member.cleared_seq,
                             },
                         );
+                        if start < event.seq {
+                            Box::pin(self.fill(conversation)).await?;
+                            if self
+                                .positions
+                                .get(&conversation)
+                                .is_some_and(|p| event.seq <= p.seq)
+                            {
+                                return Ok(());
+                            }
+                        }
                     }
                     None => {
                         self.state.hub.unsubscribe(self.conn, conversation);

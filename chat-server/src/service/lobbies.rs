@@ -126,6 +126,9 @@ pub(crate) async fn add(
     user: UserId,
     role: Role,
 ) -> Result<bool, Error> {
+    // Membership changes of one lobby commit and publish in one order, so that a join and
+    // a leave racing each other leave the hub's subscriptions as the database says.
+    let _order = state.membership_lock(id.into()).await;
     match state.store.add_member(id.into(), user, role).await? {
         Some((member, seq)) => {
             // Subscribe first, so the new member receives their own `member.joined`.
@@ -158,6 +161,7 @@ pub(crate) async fn remove(
     user: UserId,
     departure: Departure,
 ) -> Result<bool, Error> {
+    let _order = state.membership_lock(id.into()).await;
     let removal = state
         .store
         .remove_member(id.into(), user, departure)

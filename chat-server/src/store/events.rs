@@ -372,3 +372,21 @@ impl Store {
             .rows_affected())
     }
 }
+
+impl Store {
+    /// The seq of `user`'s latest `member.joined` event in a conversation.
+    pub async fn join_seq(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<Option<u64>, StoreError> {
+        let seq: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(seq) FROM events WHERE conversation_id = ? AND kind = 'member.joined' AND user_id = ?",
+        )
+        .bind(conversation.to_string())
+        .bind(user.to_string())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(seq.map(count))
+    }
+}
