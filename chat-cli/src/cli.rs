@@ -105,6 +105,9 @@ pub enum Command {
         #[arg(long)]
         seq: Option<u64>,
     },
+    /// Your avatar.
+    #[command(subcommand)]
+    Avatar(AvatarCommand),
     /// Personal API tokens for bots and scripts.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -459,4 +462,18 @@ pub enum TokenCommand {
         /// The token's id (from `chat token list`).
         id: String,
     },
+}
+
+/// `chat avatar …`
+#[derive(Debug, Subcommand)]
+pub enum AvatarCommand {
+    /// Upload a PNG, JPEG, WebP or GIF (at most 2 MiB) as your avatar.
+    #[command(after_help = "Example:\n  chat avatar set ~/me.jpg")]
+    Set {
+        /// The image file.
+        file: PathBuf,
+    },
+    /// Remove your avatar.
+    #[command(after_help = "Example:\n  chat avatar remove")]
+    Remove,
 }

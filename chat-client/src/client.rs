@@ -715,6 +715,88 @@ impl Client {
     }
 }
 
+impl Client {
+    // ---- avatars and lobby icons ----
+
+    async fn put_image(&self, path: &str, image: Vec<u8>) -> Result<(), Error> {
+        let mut request = self
+            .inner
+            .http
+            .put(format!("{}{path}", self.inner.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(image);
+        if let Some(token) = self.token() {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await?;
+        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(body) => Error::Api {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+                details: body.error.details,
+                retry_after: None,
+            },
+            Err(e) => Error::Decode {
+                status,
+                message: e.to_string(),
+            },
+        })
+    }
+
+    async fn get_image(&self, path: &str) -> Result<Vec<u8>, Error> {
+        let (_, body) = self
+            .send(Method::GET, path, None::<&Empty>, None::<&Empty>)
+            .await?;
+        Ok(body.0)
+    }
+
+    /// Sets the caller's avatar from PNG, JPEG, WebP or GIF bytes (at most 2 MiB); the server
+    /// stores a 256×256 PNG.
+    pub async fn set_avatar(&self, image: Vec<u8>) -> Result<(), Error> {
+        self.put_image("/api/v1/users/me/avatar", image).await
+    }
+
+    /// Removes the caller's avatar.
+    pub async fn remove_avatar(&self) -> Result<(), Error> {
+        self.no_content(Method::DELETE, "/api/v1/users/me/avatar", None::<&Empty>)
+            .await
+    }
+
+    /// A user's avatar, as PNG bytes.
+    pub async fn avatar(&self, user: UserId) -> Result<Vec<u8>, Error> {
+        self.get_image(&format!("/api/v1/users/{user}/avatar"))
+            .await
+    }
+
+    /// Sets a lobby's icon (lobby admins).
+    pub async fn set_lobby_icon(&self, lobby: LobbyId, image: Vec<u8>) -> Result<(), Error> {
+        self.put_image(&format!("/api/v1/lobbies/{lobby}/icon"), image)
+            .await
+    }
+
+    /// Removes a lobby's icon (lobby admins).
+    pub async fn remove_lobby_icon(&self, lobby: LobbyId) -> Result<(), Error> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/api/v1/lobbies/{lobby}/icon"),
+            None::<&Empty>,
+        )
+        .await
+    }
+
+    /// A lobby's icon, as PNG bytes.
+    pub async fn lobby_icon(&self, lobby: LobbyId) -> Result<Vec<u8>, Error> {
+        self.get_image(&format!("/api/v1/lobbies/{lobby}/icon"))
+            .await
+    }
+}
+
 mod bytes_body {
     //! A response body held until the caller decides how to read it.
 

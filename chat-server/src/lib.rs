@@ -14,6 +14,7 @@
 //!   [`service::access`].
 //! - [`gateway`]: the WebSocket endpoint, the event hub and per-connection sessions.
 //! - [`auth`]: tokens, passwords and login throttling; [`ratelimit`]: send rate limits.
+//! - [`images`]: avatar and lobby icon processing and storage.
 //! - [`store`]: every SQL statement.
 //! - [`error`]: the API error and its mapping to chat-core's wire error.
 
@@ -22,6 +23,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod gateway;
+pub mod images;
 pub mod manage;
 pub mod ratelimit;
 pub mod routes;

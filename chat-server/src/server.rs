@@ -108,6 +108,8 @@ impl Server {
             allowed_origins: config.allowed_origins.clone(),
             registration: config.registration,
             membership_locks: Default::default(),
+            avatars: crate::images::ImageDir::new(&config.data_dir, "avatars"),
+            icons: crate::images::ImageDir::new(&config.data_dir, "lobby-icons"),
         });
         let local_addr = listener
             .local_addr()

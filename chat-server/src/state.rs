@@ -31,6 +31,10 @@ pub struct AppState {
     pub allowed_origins: Vec<String>,
     /// Who may register.
     pub registration: crate::config::RegistrationMode,
+    /// Users' avatars.
+    pub avatars: crate::images::ImageDir,
+    /// Lobbies' icons.
+    pub icons: crate::images::ImageDir,
     /// Striped locks that order membership changes per conversation (see
     /// [`AppState::membership_lock`]).
     pub membership_locks: MembershipLocks,

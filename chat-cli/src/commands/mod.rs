@@ -33,6 +33,18 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Read { target, dm, seq } => messages::read(&ctx, &target, dm, seq).await,
         Command::Admin(command) => admin::run(&ctx, command).await,
         Command::Token(command) => tokens::run(&ctx, command).await,
+        Command::Avatar(command) => match command {
+            crate::cli::AvatarCommand::Set { file } => {
+                let image = std::fs::read(&file)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
+                ctx.client.set_avatar(image).await?;
+                ctx.out.done("avatar set")
+            }
+            crate::cli::AvatarCommand::Remove => {
+                ctx.client.remove_avatar().await?;
+                ctx.out.done("avatar removed")
+            }
+        },
         Command::Watch => watch::run(&ctx).await,
         // Handled before a context exists (no server needed).
         Command::Completions { .. } => Ok(()),

@@ -299,6 +299,8 @@ fn every_command_has_an_example_in_its_help() {
         &["token", "create"],
         &["token", "list"],
         &["token", "revoke"],
+        &["avatar", "set"],
+        &["avatar", "remove"],
     ];
     for command in commands {
         let output = env
@@ -378,4 +380,36 @@ fn a_token_made_with_the_cli_works_as_chat_token_and_can_be_revoked() {
         .env("CHAT_TOKEN", &secret)
         .assert()
         .code(2);
+}
+
+#[test]
+fn avatars_are_set_from_a_file_and_removed() {
+    let env = Env::start();
+    env.register(env.config.path(), "alice");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The smallest valid PNG: 1×1, one grey pixel.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3A,
+        0x7E, 0x9B, 0x55, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x68,
+        0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xCD, 0x72, 0xB6, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let file = dir.path().join("me.png");
+    std::fs::write(&file, png).expect("written");
+    env.chat()
+        .args(["avatar", "set"])
+        .arg(&file)
+        .assert()
+        .success();
+    let fake = dir.path().join("fake.jpg");
+    std::fs::write(&fake, b"not an image").expect("written");
+    env.chat()
+        .args(["avatar", "set"])
+        .arg(&fake)
+        .assert()
+        .code(2)
+        .stderr(predicate_contains("unsupported_media_type"));
+    env.chat().args(["avatar", "remove"]).assert().success();
+    env.chat().args(["avatar", "remove"]).assert().code(2);
 }

@@ -407,3 +407,45 @@ async fn token_methods() {
         .await
         .expect("revoke");
 }
+
+#[tokio::test]
+async fn avatar_and_icon_methods() {
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let me = alice.me().await.expect("me").id;
+    // A 1×1 grey PNG.
+    let png: Vec<u8> = vec![
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3A,
+        0x7E, 0x9B, 0x55, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x68,
+        0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xCD, 0x72, 0xB6, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    alice.set_avatar(png.clone()).await.expect("set");
+    let stored = alice.avatar(me).await.expect("get");
+    assert!(stored.starts_with(b"\x89PNG"));
+    alice.remove_avatar().await.expect("remove");
+    assert!(alice.avatar(me).await.expect_err("gone").is_not_found());
+    let e = alice
+        .set_avatar(b"not an image".to_vec())
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        e.code(),
+        Some(chat_core::v1::ErrorCode::UnsupportedMediaType)
+    );
+
+    let lobby = alice
+        .create_lobby(&lobby_request("general", Visibility::Public))
+        .await
+        .expect("lobby");
+    alice.set_lobby_icon(lobby.id, png).await.expect("icon");
+    assert!(
+        alice
+            .lobby_icon(lobby.id)
+            .await
+            .expect("icon")
+            .starts_with(b"\x89PNG")
+    );
+    alice.remove_lobby_icon(lobby.id).await.expect("removed");
+}

@@ -26,7 +26,13 @@ pub(super) fn router() -> Router {
                 .push(Router::with_path("leave").post(leave_lobby))
                 .push(super::members::router())
                 .push(super::messages::lobby_router())
-                .push(super::messages::lobby_read_router()),
+                .push(super::messages::lobby_read_router())
+                .push(
+                    Router::with_path("icon")
+                        .put(super::images::set_icon)
+                        .get(super::images::get_icon)
+                        .delete(super::images::remove_icon),
+                ),
         )
 }
 

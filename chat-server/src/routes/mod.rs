@@ -20,6 +20,7 @@
 pub mod admin;
 pub mod auth;
 pub mod chats;
+pub mod images;
 pub mod lobbies;
 pub mod members;
 pub mod messages;

@@ -17,12 +17,18 @@ pub(super) fn router() -> Router {
             Router::with_path("me")
                 .get(get_me)
                 .patch(update_me)
-                .delete(delete_me),
+                .delete(delete_me)
+                .push(
+                    Router::with_path("avatar")
+                        .put(super::images::set_avatar)
+                        .delete(super::images::remove_avatar),
+                ),
         )
         .push(
             Router::with_path("{user_id}")
                 .get(get_user)
-                .push(Router::with_path("messages").post(super::chats::send_to_user)),
+                .push(Router::with_path("messages").post(super::chats::send_to_user))
+                .push(Router::with_path("avatar").get(super::images::get_avatar)),
         )
 }
 

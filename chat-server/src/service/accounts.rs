@@ -220,6 +220,7 @@ pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
     state
         .hub
         .close_user(caller.user_id, close_code::UNAUTHORIZED);
+    state.avatars.remove(&caller.user_id.to_string()).await?;
     for (lobby, removal) in deleted.lobbies {
         super::lobbies::publish_removal(
             state,

@@ -116,6 +116,7 @@ pub(crate) async fn erase(state: &AppState, id: LobbyId) -> Result<(), Error> {
         conversation_id: id.into(),
         seq,
     });
+    state.icons.remove(&id.to_string()).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod chats;
+pub mod images;
 pub mod lobbies;
 pub mod members;
 pub mod messages;

@@ -247,3 +247,15 @@ impl Store {
         Ok(last.map(|seq| count(seq) + 1))
     }
 }
+
+impl Store {
+    /// A lobby's visibility, or `None` when it does not exist.
+    pub async fn lobby_visibility(&self, id: LobbyId) -> Result<Option<Visibility>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT visibility FROM lobbies WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        text.as_deref().map(parse_visibility).transpose()
+    }
+}

@@ -3,6 +3,7 @@
 //! One test binary (faster to build); one module per area.
 
 mod helpers;
+mod images;
 mod ws;
 
 mod accounts;

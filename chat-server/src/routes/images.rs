@@ -1,0 +1,154 @@
+//! `PUT|DELETE /api/v1/users/me/avatar`, `GET /api/v1/users/{user_id}/avatar`,
+//! `PUT|GET|DELETE /api/v1/lobbies/{lobby_id}/icon`.
+//!
+//! Uploads are the raw image bytes (PNG, JPEG, WebP or GIF, at most 2 MiB, at most
+//! 4096×4096); the server stores and serves a 256×256 PNG.
+
+use chat_core::v1::{LobbyId, UserId};
+use salvo::http::header::{self, HeaderValue};
+use salvo::oapi::{Components, EndpointOutRegister, Operation};
+use salvo::prelude::*;
+
+use super::NoContent;
+use crate::error::Error;
+use crate::extract::{Caller, PathId, State, authenticate, bearer_token};
+use crate::images::MAX_UPLOAD_BYTES;
+use crate::service::images;
+
+/// A stored PNG, with validators for caching.
+pub struct Png {
+    bytes: Vec<u8>,
+    public: bool,
+}
+
+fn etag(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+#[async_trait]
+impl Writer for Png {
+    async fn write(self, req: &mut Request, _depot: &mut Depot, res: &mut Response) {
+        let tag = etag(&self.bytes);
+        let cache = if self.public {
+            "public, max-age=300"
+        } else {
+            "private, max-age=300"
+        };
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        if let Ok(value) = HeaderValue::from_str(&tag) {
+            res.headers_mut().insert(header::ETAG, value);
+        }
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+        if unchanged {
+            res.status_code(StatusCode::NOT_MODIFIED);
+            return;
+        }
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+        res.write_body(self.bytes).ok();
+    }
+}
+
+impl EndpointOutRegister for Png {
+    fn register(_components: &mut Components, operation: &mut Operation) {
+        operation.responses.insert(
+            "200",
+            salvo::oapi::Response::new("A 256×256 PNG.").add_content(
+                "image/png",
+                salvo::oapi::Content::new(salvo::oapi::Object::new()),
+            ),
+        );
+        operation.responses.insert(
+            "304",
+            salvo::oapi::Response::new("Not modified (`If-None-Match`)."),
+        );
+    }
+}
+
+async fn upload(req: &mut Request) -> Result<Vec<u8>, Error> {
+    // Checked while the body streams: a larger body is refused without being read whole.
+    Ok(req.payload_with_max_size(MAX_UPLOAD_BYTES).await?.to_vec())
+}
+
+/// Set my avatar.
+///
+/// The body is the image itself: PNG, JPEG, WebP or GIF (decided by its bytes), at most
+/// 2 MiB and 4096×4096. It is stored as a 256×256 PNG without metadata.
+#[endpoint(tags("users"))]
+pub(super) async fn set_avatar(
+    state: State,
+    caller: Caller,
+    req: &mut Request,
+) -> Result<NoContent, Error> {
+    let bytes = upload(req).await?;
+    images::set_avatar(&state, caller, bytes)
+        .await
+        .map(|()| NoContent)
+}
+
+/// Remove my avatar.
+#[endpoint(tags("users"))]
+pub(super) async fn remove_avatar(state: State, caller: Caller) -> Result<NoContent, Error> {
+    images::remove_avatar(&state, caller)
+        .await
+        .map(|()| NoContent)
+}
+
+/// Get a user's avatar (no token needed).
+#[endpoint(tags("users"))]
+pub(super) async fn get_avatar(state: State, user_id: PathId<UserId>) -> Result<Png, Error> {
+    let bytes = images::avatar(&state, user_id.0).await?;
+    Ok(Png {
+        bytes,
+        public: true,
+    })
+}
+
+/// Set a lobby's icon (lobby admins); same rules as avatars.
+#[endpoint(tags("lobbies"))]
+pub(super) async fn set_icon(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+    req: &mut Request,
+) -> Result<NoContent, Error> {
+    let bytes = upload(req).await?;
+    images::set_icon(&state, caller, lobby_id.0, bytes)
+        .await
+        .map(|()| NoContent)
+}
+
+/// Remove a lobby's icon (lobby admins).
+#[endpoint(tags("lobbies"))]
+pub(super) async fn remove_icon(
+    state: State,
+    caller: Caller,
+    lobby_id: PathId<LobbyId>,
+) -> Result<NoContent, Error> {
+    images::remove_icon(&state, caller, lobby_id.0)
+        .await
+        .map(|()| NoContent)
+}
+
+/// Get a lobby's icon: anyone for public lobbies; members (with a token) for private ones.
+#[endpoint(tags("lobbies"))]
+pub(super) async fn get_icon(
+    state: State,
+    lobby_id: PathId<LobbyId>,
+    req: &mut Request,
+) -> Result<Png, Error> {
+    let caller = match bearer_token(req) {
+        Some(token) => Some(authenticate(&state, token).await?),
+        None => None,
+    };
+    let (bytes, public) = images::icon(&state, caller, lobby_id.0).await?;
+    Ok(Png { bytes, public })
+}

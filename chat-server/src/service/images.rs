@@ -1,0 +1,85 @@
+//! Avatars (each user's own) and lobby icons (lobby admins).
+
+use chat_core::v1::{LobbyId, UserId, Visibility};
+
+use super::access;
+use crate::error::Error;
+use crate::extract::Caller;
+use crate::state::AppState;
+
+async fn normalize(bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+    tokio::task::spawn_blocking(move || crate::images::normalize(&bytes)).await?
+}
+
+/// Replaces the caller's avatar.
+pub async fn set_avatar(state: &AppState, caller: Caller, upload: Vec<u8>) -> Result<(), Error> {
+    let png = normalize(upload).await?;
+    state.avatars.put(&caller.user_id.to_string(), png).await
+}
+
+/// Removes the caller's avatar.
+pub async fn remove_avatar(state: &AppState, caller: Caller) -> Result<(), Error> {
+    if state.avatars.remove(&caller.user_id.to_string()).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("avatar"))
+    }
+}
+
+/// A user's avatar (public, like the profile it belongs to).
+pub async fn avatar(state: &AppState, user: UserId) -> Result<Vec<u8>, Error> {
+    state
+        .avatars
+        .get(&user.to_string())
+        .await?
+        .ok_or(Error::NotFound("avatar"))
+}
+
+/// Replaces a lobby's icon (lobby admins).
+pub async fn set_icon(
+    state: &AppState,
+    caller: Caller,
+    lobby: LobbyId,
+    upload: Vec<u8>,
+) -> Result<(), Error> {
+    access::lobby_admin(state, caller.user_id, lobby).await?;
+    let png = normalize(upload).await?;
+    state.icons.put(&lobby.to_string(), png).await
+}
+
+/// Removes a lobby's icon (lobby admins).
+pub async fn remove_icon(state: &AppState, caller: Caller, lobby: LobbyId) -> Result<(), Error> {
+    access::lobby_admin(state, caller.user_id, lobby).await?;
+    if state.icons.remove(&lobby.to_string()).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("icon"))
+    }
+}
+
+/// A lobby's icon: anyone's for public lobbies, members' only for private ones. Returns the
+/// image and whether it may be cached publicly.
+pub async fn icon(
+    state: &AppState,
+    caller: Option<Caller>,
+    lobby: LobbyId,
+) -> Result<(Vec<u8>, bool), Error> {
+    let public = match caller {
+        Some(caller) => {
+            access::visible_lobby(state, caller.user_id, lobby)
+                .await?
+                .visibility
+                == Visibility::Public
+        }
+        None => match state.store.lobby_visibility(lobby).await? {
+            Some(Visibility::Public) => true,
+            _ => return Err(Error::NotFound("lobby")),
+        },
+    };
+    let png = state
+        .icons
+        .get(&lobby.to_string())
+        .await?
+        .ok_or(Error::NotFound("icon"))?;
+    Ok((png, public))
+}

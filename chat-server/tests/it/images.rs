@@ -1,0 +1,246 @@
+//! Avatars and lobby icons: each accepted format, and every way an upload can be bad.
+
+use std::io::Cursor;
+
+use chat_core::v1::ErrorCode;
+use image::{DynamicImage, ImageFormat, RgbImage};
+use reqwest::Method;
+
+use crate::helpers::{Reply, TestApp, spawn_app};
+
+fn encoded(format: ImageFormat, width: u32, height: u32) -> Vec<u8> {
+    let image = DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    }));
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, format).expect("encodes");
+    out.into_inner()
+}
+
+async fn put(app: &TestApp, path: &str, token: &str, body: Vec<u8>, content_type: &str) -> Reply {
+    let response = app
+        .client
+        .put(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("body").to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn every_accepted_format_becomes_a_256_pixel_png_served_with_caching_headers() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    for format in [
+        ImageFormat::Png,
+        ImageFormat::Jpeg,
+        ImageFormat::Gif,
+        ImageFormat::WebP,
+    ] {
+        // The declared type is ignored: the bytes decide.
+        put(
+            &app,
+            "/api/v1/users/me/avatar",
+            &alice.token,
+            encoded(format, 640, 480),
+            "application/octet-stream",
+        )
+        .await
+        .assert_status(204);
+        let reply = app
+            .request(
+                Method::GET,
+                &format!("/api/v1/users/{}/avatar", alice.id),
+                None,
+                None,
+            )
+            .await;
+        reply.assert_status(200);
+        assert_eq!(reply.headers["content-type"], "image/png");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+        assert!(
+            reply.headers["cache-control"]
+                .to_str()
+                .expect("ascii")
+                .contains("max-age")
+        );
+        let stored =
+            image::load_from_memory_with_format(&reply.body, ImageFormat::Png).expect("a PNG");
+        assert_eq!((stored.width(), stored.height()), (256, 256), "{format:?}");
+        // Revalidation answers 304.
+        let etag = reply.headers["etag"].clone();
+        let again = app
+            .client
+            .get(app.url(&format!("/api/v1/users/{}/avatar", alice.id)))
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(again.status(), 304);
+    }
+    app.delete("/api/v1/users/me/avatar", &alice.token)
+        .await
+        .assert_status(204);
+    app.request(
+        Method::GET,
+        &format!("/api/v1/users/{}/avatar", alice.id),
+        None,
+        None,
+    )
+    .await
+    .assert_error(ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_and_leave_the_old_avatar_in_place() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        encoded(ImageFormat::Png, 64, 64),
+        "image/png",
+    )
+    .await
+    .assert_status(204);
+    let before = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/users/{}/avatar", alice.id),
+            None,
+            None,
+        )
+        .await
+        .body;
+
+    // Not an image, whatever the header says.
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        b"<svg onload=alert(1)>".to_vec(),
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::UnsupportedMediaType);
+    // Truncated: the right magic bytes, then garbage.
+    let mut broken = encoded(ImageFormat::Png, 64, 64);
+    broken.truncate(40);
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        broken,
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::ValidationFailed);
+    // A decompression bomb: tiny on the wire, 5000×5000 pixels once decoded.
+    let bomb = {
+        let image = DynamicImage::ImageLuma8(image::GrayImage::new(5000, 5000));
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, ImageFormat::Png).expect("encodes");
+        out.into_inner()
+    };
+    assert!(
+        bomb.len() < 2 * 1024 * 1024,
+        "the bomb fits under the size limit"
+    );
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        bomb,
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::ValidationFailed);
+    // Over 2 MiB.
+    let mut huge = encoded(ImageFormat::Png, 8, 8);
+    huge.resize(3 * 1024 * 1024, 0);
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        huge,
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::PayloadTooLarge);
+
+    let after = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/users/{}/avatar", alice.id),
+            None,
+            None,
+        )
+        .await
+        .body;
+    assert_eq!(before, after, "nothing half-written");
+}
+
+#[tokio::test]
+async fn lobby_icons_are_set_by_admins_and_hidden_with_private_lobbies() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let eve = app.register("eve").await;
+    let secret = app.create_lobby(&alice, "secret", "private").await;
+    app.add_member(&alice, &secret, &bob).await;
+    let path = format!("/api/v1/lobbies/{}/icon", secret.id);
+    put(
+        &app,
+        &path,
+        &bob.token,
+        encoded(ImageFormat::Png, 32, 32),
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::Forbidden);
+    put(
+        &app,
+        &path,
+        &alice.token,
+        encoded(ImageFormat::Jpeg, 32, 32),
+        "image/jpeg",
+    )
+    .await
+    .assert_status(204);
+    app.get(&path, &bob.token).await.assert_status(200);
+    app.get(&path, &eve.token)
+        .await
+        .assert_error(ErrorCode::NotFound);
+    app.request(Method::GET, &path, None, None)
+        .await
+        .assert_error(ErrorCode::NotFound);
+
+    let public = app.create_lobby(&alice, "open", "public").await;
+    let public_path = format!("/api/v1/lobbies/{}/icon", public.id);
+    put(
+        &app,
+        &public_path,
+        &alice.token,
+        encoded(ImageFormat::Gif, 32, 32),
+        "image/gif",
+    )
+    .await
+    .assert_status(204);
+    app.request(Method::GET, &public_path, None, None)
+        .await
+        .assert_status(200);
+    app.delete(&public_path, &alice.token)
+        .await
+        .assert_status(204);
+    app.request(Method::GET, &public_path, None, None)
+        .await
+        .assert_error(ErrorCode::NotFound);
+}
