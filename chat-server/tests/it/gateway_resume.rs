@@ -124,17 +124,7 @@ async fn a_resume_replays_edits_and_deletions_from_the_stored_state() {
         .assert_status(204);
 
     let (mut ws, _) = app.ws(&alice.token).await;
-    ws.send(&ClientFrame::Resume {
-        cursors: BTreeMap::from([(conversation, cursor)]),
-    })
-    .await;
-    let mut replay = Vec::new();
-    loop {
-        match ws.next_frame().await {
-            ServerFrame::Resumed => break,
-            frame => replay.push(frame),
-        }
-    }
+    let replay = ws.resume(BTreeMap::from([(conversation, cursor)])).await;
     assert_eq!(replay.len(), 4, "{replay:?}");
     assert!(
         matches!(&replay[0], ServerFrame::MessageCreated { message, .. } if message.content.as_str() == "kept, edited")
@@ -307,17 +297,7 @@ async fn a_resume_across_leaving_and_rejoining_delivers_what_came_after_the_rejo
     app.say(&bob, &lobby, "welcome back").await;
 
     let (mut ws, _) = app.ws(&alice.token).await;
-    ws.send(&ClientFrame::Resume {
-        cursors: BTreeMap::from([(conversation, cursor)]),
-    })
-    .await;
-    let mut replay = Vec::new();
-    loop {
-        match ws.next_frame().await {
-            ServerFrame::Resumed => break,
-            frame => replay.push(frame),
-        }
-    }
+    let replay = ws.resume(BTreeMap::from([(conversation, cursor)])).await;
     let kinds: Vec<String> = replay
         .iter()
         .map(|f| {
@@ -378,17 +358,7 @@ async fn a_resume_never_brings_back_the_text_of_a_chat_deleted_for_oneself() {
     .assert_status(201);
 
     let (mut ws, _) = app.ws(&alice.token).await;
-    ws.send(&ClientFrame::Resume {
-        cursors: BTreeMap::from([(chat, cursor)]),
-    })
-    .await;
-    let mut replay = Vec::new();
-    loop {
-        match ws.next_frame().await {
-            ServerFrame::Resumed => break,
-            frame => replay.push(frame),
-        }
-    }
+    let replay = ws.resume(BTreeMap::from([(chat, cursor)])).await;
     let text = serde_json::to_string(&replay).expect("json");
     assert!(!text.contains("old secret"), "{text}");
     assert!(text.contains("\"new\""), "{text}");

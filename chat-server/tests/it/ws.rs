@@ -172,6 +172,18 @@ impl Ws {
         }
     }
 
+    /// Sends `resume` and returns the replayed frames, up to (without) `resumed`.
+    pub async fn resume(&mut self, cursors: Cursors) -> Vec<ServerFrame> {
+        self.send(&ClientFrame::Resume { cursors }).await;
+        let mut replay = Vec::new();
+        loop {
+            match self.next_frame().await {
+                ServerFrame::Resumed => return replay,
+                frame => replay.push(frame),
+            }
+        }
+    }
+
     /// Drops the connection without a close handshake.
     pub fn cut(self) {
         drop(self.stream);
