@@ -250,6 +250,11 @@ fn every_command_prints_one_json_document_with_json() {
             .args(["--json", "lobby", "join", "bobs"]),
     );
     json(env.chat_in(bob_config.path()).args(["--json", "logout"]));
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "login", "--username", "bob", "--password-stdin"])
+            .write_stdin("correct horse\n"),
+    );
     json(env.chat().args(["--json", "user", "delete", "--yes"]));
 }
 
