@@ -94,6 +94,8 @@ pub struct Proxy {
     pub url: String,
     cut: broadcast::Sender<()>,
     refusing: Arc<AtomicBool>,
+    cuts: Arc<std::sync::atomic::AtomicUsize>,
+    active: Arc<(std::sync::atomic::AtomicUsize, tokio::sync::Notify)>,
 }
 
 impl Proxy {
@@ -102,7 +104,13 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (cut, _) = broadcast::channel(16);
         let refusing = Arc::new(AtomicBool::new(false));
-        let (cut_tx, refusing_flag) = (cut.clone(), refusing.clone());
+        let cuts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let active = Arc::new((
+            std::sync::atomic::AtomicUsize::new(0),
+            tokio::sync::Notify::new(),
+        ));
+        let (cut_tx, refusing_flag, counter, live) =
+            (cut.clone(), refusing.clone(), cuts.clone(), active.clone());
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 if refusing_flag.load(Ordering::SeqCst) {
@@ -110,24 +118,62 @@ impl Proxy {
                     continue;
                 }
                 let mut cut_rx = cut_tx.subscribe();
+                let counter = counter.clone();
+                let live = live.clone();
                 tokio::spawn(async move {
                     let Ok(outbound) = TcpStream::connect(target).await else {
                         return;
                     };
                     let (mut inbound, mut outbound) = (inbound, outbound);
+                    live.0.fetch_add(1, Ordering::SeqCst);
+                    live.1.notify_waiters();
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        _ = cut_rx.recv() => {}
+                        _ = cut_rx.recv() => {
+                            counter.fetch_add(1, Ordering::SeqCst);
+                        }
                     }
+                    live.0.fetch_sub(1, Ordering::SeqCst);
+                    live.1.notify_waiters();
                 });
             }
         });
-        Self { url, cut, refusing }
+        Self {
+            url,
+            cut,
+            refusing,
+            cuts,
+            active,
+        }
     }
 
     /// Drops every connection through the proxy.
     pub fn cut(&self) {
         let _ = self.cut.send(());
+    }
+
+    /// How many connections the proxy has cut.
+    pub fn cuts(&self) -> usize {
+        self.cuts.load(Ordering::SeqCst)
+    }
+
+    /// Waits until `n` connections pass through the proxy.
+    pub async fn wait_for_connections(&self, n: usize) {
+        let wait = async {
+            loop {
+                let notified = self.active.1.notified();
+                if self.active.0.load(Ordering::SeqCst) >= n {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        if tokio::time::timeout(PATIENCE, wait).await.is_err() {
+            panic!(
+                "only {} of {n} clients reconnected in time",
+                self.active.0.load(Ordering::SeqCst)
+            );
+        }
     }
 
     /// Refuses (or accepts again) new connections.

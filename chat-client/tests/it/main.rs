@@ -6,3 +6,4 @@ mod helpers;
 mod errors;
 mod gateway;
 mod rest;
+mod storm;

@@ -11,6 +11,7 @@ mod admin;
 mod auth;
 mod authorization;
 mod chats;
+mod crash;
 mod gateway_connection;
 mod gateway_delivery;
 mod gateway_resume;
