@@ -1,9 +1,12 @@
-//! The authorization matrix: every lobby, member, message and chat route against every role,
-//! in public and private lobbies. Each cell runs in a fresh world, so a cell that changes
+//! The authorization matrix: every lobby, member, message and chat route, and every client
+//! frame that names a conversation, message or user, against every role, in public and
+//! private lobbies and in chats. Each cell runs in a fresh world, so a cell that changes
 //! state (joining, leaving, deleting) cannot influence another.
 
 use reqwest::Method;
 use serde_json::{Value, json};
+
+use chat_core::v1::ServerFrame;
 
 use crate::helpers::{TestApp, TestUser, spawn_app};
 
@@ -331,4 +334,116 @@ async fn a_private_lobby_is_never_listed_to_outsiders() {
         .await
         .expect(200);
     assert!(mine.items.is_empty());
+}
+
+/// What a connection answered to one client frame: `ok` (an `ack`, or nothing before the
+/// `pong` that follows every probe), `call.unavailable`, or an error code.
+async fn frame_outcome(app: &TestApp, world: &World, who: Who, template: &str) -> String {
+    let token = world
+        .token(who)
+        .expect("only signed-in roles open a WebSocket");
+    // The callee of the call rows is online, so a refusal comes from authorization alone.
+    let _callee = app.ws_live(&world.member.token).await;
+    let mut ws = app.ws_live(token).await;
+    ws.send_text(&world.path(template)).await;
+    ws.send_text(r#"{"type":"ping"}"#).await;
+    let (answer, _) = ws
+        .until(|f| {
+            matches!(
+                f,
+                ServerFrame::Ack { .. }
+                    | ServerFrame::Error { .. }
+                    | ServerFrame::Pong
+                    | ServerFrame::CallUnavailable { .. }
+            )
+        })
+        .await;
+    match answer {
+        ServerFrame::Ack { .. } | ServerFrame::Pong => "ok".to_owned(),
+        ServerFrame::CallUnavailable { .. } => "call.unavailable".to_owned(),
+        ServerFrame::Error { code, .. } => code.as_str().to_owned(),
+        other => unreachable!("{other:?}"),
+    }
+}
+
+/// Every client frame that names a conversation, a message or a user; `{place}` and the
+/// others are filled in per world as in the REST rows.
+const SEND: &str =
+    r#"{"type":"message.send","conversation_id":"{place}","content":"x","nonce":"n"}"#;
+const EDIT: &str = r#"{"type":"message.edit","message_id":"{message}","content":"y","nonce":"n"}"#;
+const DELETE: &str = r#"{"type":"message.delete","message_id":"{message}","nonce":"n"}"#;
+const TYPING: &str = r#"{"type":"typing","conversation_id":"{place}"}"#;
+const READ: &str = r#"{"type":"read","conversation_id":"{place}","seq":1}"#;
+const JOIN: &str = r#"{"type":"lobby.join","lobby_id":"{place}","nonce":"n"}"#;
+const LEAVE: &str = r#"{"type":"lobby.leave","lobby_id":"{place}","nonce":"n"}"#;
+const CALL: &str = r#"{"type":"call.invite","call_id":"c","user_id":"{member}","payload":{}}"#;
+
+const UNAVAILABLE: &str = "call.unavailable";
+
+#[tokio::test]
+async fn every_lobby_frame_answers_each_role_as_documented() {
+    let app = spawn_app().await;
+    // Columns: admin, member, outsider (anonymous connections never get past `auth`).
+    let rows: [(&str, [&str; 3], [&str; 3]); 8] = [
+        (SEND, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
+        (
+            EDIT,
+            ["forbidden", "ok", "forbidden"],
+            ["forbidden", "ok", "not_found"],
+        ),
+        (DELETE, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
+        (TYPING, ["ok", "ok", "not_found"], ["ok", "ok", "not_found"]),
+        (READ, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
+        (JOIN, ["ok", "ok", "ok"], ["ok", "ok", "not_found"]),
+        (LEAVE, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
+        (
+            CALL,
+            ["ok", UNAVAILABLE, UNAVAILABLE],
+            ["ok", UNAVAILABLE, UNAVAILABLE],
+        ),
+    ];
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for (template, public, private) in rows {
+        for (visibility, expected) in [("public", public), ("private", private)] {
+            for (who, want) in ROLES.into_iter().zip(expected) {
+                n += 1;
+                let world = lobby_world(&app, n, visibility).await;
+                let got = frame_outcome(&app, &world, who, template).await;
+                if got != want {
+                    failures.push(format!(
+                        "{template} ({visibility}) as {who:?}: got {got}, want {want}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_chat_frame_answers_participants_and_outsiders_as_documented() {
+    let app = spawn_app().await;
+    // Columns: the other participant, the message's author, an outsider.
+    let rows: [(&str, [&str; 3]); 6] = [
+        (SEND, ["ok", "ok", "not_found"]),
+        (EDIT, ["forbidden", "ok", "not_found"]),
+        (DELETE, ["forbidden", "ok", "not_found"]),
+        (TYPING, ["ok", "ok", "not_found"]),
+        (READ, ["ok", "ok", "not_found"]),
+        (CALL, ["ok", UNAVAILABLE, UNAVAILABLE]),
+    ];
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for (template, expected) in rows {
+        for (who, want) in ROLES.into_iter().zip(expected) {
+            n += 1;
+            let world = chat_world(&app, n).await;
+            let got = frame_outcome(&app, &world, who, template).await;
+            if got != want {
+                failures.push(format!("{template} as {who:?}: got {got}, want {want}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
