@@ -1,6 +1,6 @@
 //! The caller's own account: read, update, password change, deletion.
 
-use chat_core::v1::{Account, ErrorCode, Message, MessagePage};
+use chat_core::v1::{Account, ErrorCode, MessagePage};
 use serde_json::json;
 
 use crate::helpers::spawn_app;
@@ -99,14 +99,7 @@ async fn deleting_the_account_keeps_lobby_messages_without_author_and_removes_di
     let lobby = app.create_lobby(&bob, "general", "public").await;
     app.join(&alice, &lobby).await;
     app.say(&alice, &lobby, "hello from alice").await;
-    let dm: Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "psst"}),
-        )
-        .await
-        .expect(201);
+    let dm = app.say_to(&alice, &bob, "psst").await;
 
     app.delete("/api/v1/users/me", &alice.token)
         .await

@@ -72,14 +72,7 @@ async fn chat_world(app: &TestApp, n: usize) -> World {
     let admin = app.register(&format!("first{n}")).await;
     let member = app.register(&format!("second{n}")).await;
     let outsider = app.register(&format!("outsider{n}")).await;
-    let message: chat_core::v1::Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", admin.id),
-            &member.token,
-            json!({"content": "hi"}),
-        )
-        .await
-        .expect(201);
+    let message = app.say_to(&member, &admin, "hi").await;
     World {
         place: message.conversation_id.to_string(),
         message: message.id.to_string(),

@@ -50,14 +50,7 @@ async fn sending_to_a_user_opens_the_chat_and_both_see_the_history() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
-    let first: Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "hi bob"}),
-        )
-        .await
-        .expect(201);
+    let first = app.say_to(&alice, &bob, "hi bob").await;
     assert_eq!(first.seq, 1);
     let chat_id = first.conversation_id;
     let reply: Message = app
@@ -117,14 +110,7 @@ async fn direct_messages_are_edited_and_deleted_by_their_author_only() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
-    let message: Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "typo"}),
-        )
-        .await
-        .expect(201);
+    let message = app.say_to(&alice, &bob, "typo").await;
     let path = format!("/api/v1/messages/{}", message.id);
     app.patch(&path, &bob.token, json!({"content": "nope"}))
         .await
@@ -153,14 +139,7 @@ async fn deleting_a_chat_hides_it_for_me_only_until_a_new_message() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
-    let old: Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "old"}),
-        )
-        .await
-        .expect(201);
+    let old = app.say_to(&alice, &bob, "old").await;
     let chat_id = old.conversation_id;
     app.delete(&format!("/api/v1/chats/{chat_id}"), &alice.token)
         .await
@@ -208,14 +187,7 @@ async fn outsiders_cannot_see_a_chat() {
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
     let eve = app.register("eve").await;
-    let message: Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "private"}),
-        )
-        .await
-        .expect(201);
+    let message = app.say_to(&alice, &bob, "private").await;
     let chat_id = message.conversation_id;
     app.get(&format!("/api/v1/chats/{chat_id}"), &eve.token)
         .await

@@ -628,14 +628,7 @@ async fn deleting_a_chat_for_oneself_reaches_ones_other_connections_only() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
-    let message: chat_core::v1::Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "hi"}),
-        )
-        .await
-        .expect(201);
+    let message = app.say_to(&alice, &bob, "hi").await;
     let chat = message.conversation_id;
     let mut alice_ws = app.ws_live(&alice.token).await;
     let mut bob_ws = app.ws_live(&bob.token).await;

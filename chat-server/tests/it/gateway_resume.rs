@@ -57,10 +57,7 @@ async fn a_client_cut_off_repeatedly_sees_every_event_once_and_in_order() {
     let conversation: ConversationId = lobby.id.into();
 
     let (mut ws, ready) = app.ws(&alice.token).await;
-    let ServerFrame::Ready { conversations, .. } = ready else {
-        unreachable!()
-    };
-    let start = conversations[0].seq;
+    let start = only_conversation_seq(ready);
     ws.send(&ClientFrame::Resume {
         cursors: Cursors::new(),
     })
@@ -104,10 +101,7 @@ async fn a_resume_replays_edits_and_deletions_from_the_stored_state() {
     let lobby = app.create_lobby(&alice, "general", "public").await;
     let conversation: ConversationId = lobby.id.into();
     let (ws, ready) = app.ws(&alice.token).await;
-    let ServerFrame::Ready { conversations, .. } = ready else {
-        unreachable!()
-    };
-    let cursor = conversations[0].seq;
+    let cursor = only_conversation_seq(ready);
     ws.cut();
 
     let kept = app.say(&alice, &lobby, "kept").await;
@@ -151,10 +145,7 @@ async fn a_gap_too_large_to_replay_asks_for_a_resync_and_live_delivery_continues
     let lobby = app.create_lobby(&alice, "general", "public").await;
     let conversation: ConversationId = lobby.id.into();
     let (ws, ready) = app.ws(&alice.token).await;
-    let ServerFrame::Ready { conversations, .. } = ready else {
-        unreachable!()
-    };
-    let cursor = conversations[0].seq;
+    let cursor = only_conversation_seq(ready);
     ws.cut();
     for i in 0..10 {
         app.say(&alice, &lobby, &format!("m{i}")).await;
@@ -279,10 +270,7 @@ async fn a_resume_across_leaving_and_rejoining_delivers_what_came_after_the_rejo
     app.join(&alice, &lobby).await;
     let conversation: ConversationId = lobby.id.into();
     let (ws, ready) = app.ws(&alice.token).await;
-    let ServerFrame::Ready { conversations, .. } = ready else {
-        unreachable!()
-    };
-    let cursor = conversations[0].seq;
+    let cursor = only_conversation_seq(ready);
     ws.cut();
 
     app.post(
@@ -331,20 +319,10 @@ async fn a_resume_never_brings_back_the_text_of_a_chat_deleted_for_oneself() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let bob = app.register("bob").await;
-    let old: chat_core::v1::Message = app
-        .post(
-            &format!("/api/v1/users/{}/messages", bob.id),
-            &alice.token,
-            json!({"content": "old secret"}),
-        )
-        .await
-        .expect(201);
+    let old = app.say_to(&alice, &bob, "old secret").await;
     let chat = old.conversation_id;
     let (ws, ready) = app.ws(&alice.token).await;
-    let ServerFrame::Ready { conversations, .. } = ready else {
-        unreachable!()
-    };
-    let cursor = conversations[0].seq - 1;
+    let cursor = only_conversation_seq(ready) - 1;
     ws.cut();
     app.delete(&format!("/api/v1/chats/{chat}"), &alice.token)
         .await
@@ -362,4 +340,12 @@ async fn a_resume_never_brings_back_the_text_of_a_chat_deleted_for_oneself() {
     let text = serde_json::to_string(&replay).expect("json");
     assert!(!text.contains("old secret"), "{text}");
     assert!(text.contains("\"new\""), "{text}");
+}
+
+/// The event seq that `ready` reports for the first (in these tests, the only) conversation.
+fn only_conversation_seq(ready: ServerFrame) -> u64 {
+    let ServerFrame::Ready { conversations, .. } = ready else {
+        unreachable!("not a ready frame: {ready:?}")
+    };
+    conversations[0].seq
 }

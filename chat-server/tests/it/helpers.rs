@@ -232,6 +232,17 @@ impl TestApp {
         .expect(201)
     }
 
+    /// Sends a direct message, which opens the chat between the two users if needed.
+    pub async fn say_to(&self, from: &TestUser, to: &TestUser, content: &str) -> Message {
+        self.post(
+            &format!("/api/v1/users/{}/messages", to.id),
+            &from.token,
+            json!({"content": content}),
+        )
+        .await
+        .expect(201)
+    }
+
     /// A read-only connection to the test's database, to check what is stored.
     pub async fn db(&self) -> sqlx::SqlitePool {
         let options = sqlx::sqlite::SqliteConnectOptions::new()
