@@ -412,6 +412,15 @@ impl Session {
         self.send(&ServerFrame::Resumed).await
     }
 
+    /// Fills `conversation` from the store and says whether that already delivered `seq`.
+    async fn fill_covers(&mut self, conversation: ConversationId, seq: u64) -> Result<bool, End> {
+        Box::pin(self.fill(conversation)).await?;
+        Ok(self
+            .positions
+            .get(&conversation)
+            .is_some_and(|p| seq <= p.seq))
+    }
+
     /// Sends the stored events of `conversation` after this connection's position, in
     /// order. Events from while the user was not a member are skipped, but a rejoin in the
     /// middle of the history resumes delivery. A gap wider than the configured maximum is
@@ -514,12 +523,7 @@ impl Session {
         match self.positions.get(&conversation).copied() {
             Some(position) if event.seq <= position.seq => return Ok(()),
             Some(position) if event.seq > position.seq + 1 => {
-                Box::pin(self.fill(conversation)).await?;
-                if self
-                    .positions
-                    .get(&conversation)
-                    .is_some_and(|p| event.seq <= p.seq)
-                {
+                if self.fill_covers(conversation, event.seq).await? {
                     return Ok(());
                 }
             }
@@ -553,15 +557,8 @@ impl Session {
                                 floor: member.cleared_seq,
                             },
                         );
-                        if start < event.seq {
-                            Box::pin(self.fill(conversation)).await?;
-                            if self
-                                .positions
-                                .get(&conversation)
-                                .is_some_and(|p| event.seq <= p.seq)
-                            {
-                                return Ok(());
-                            }
+                        if start < event.seq && self.fill_covers(conversation, event.seq).await? {
+                            return Ok(());
                         }
                     }
                     None => {

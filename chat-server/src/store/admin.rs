@@ -108,10 +108,8 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let next_cursor = match (more, items.last()) {
-            (true, Some(last)) => Cursor::new(last.user.username.as_str()).ok(),
-            _ => None,
-        };
+        let next_cursor =
+            super::username_cursor(more, items.last().map(|last| &last.user.username));
         Ok(AdminUserPage { items, next_cursor })
     }
 

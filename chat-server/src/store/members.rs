@@ -230,10 +230,8 @@ impl Store {
             .into_iter()
             .map(MemberRow::into_member)
             .collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = match (more, items.last()) {
-            (true, Some(last)) => Cursor::new(last.user.username.as_str()).ok(),
-            _ => None,
-        };
+        let next_cursor =
+            super::username_cursor(more, items.last().map(|last| &last.user.username));
         Ok(MemberPage { items, next_cursor })
     }
 

@@ -204,6 +204,16 @@ pub(crate) fn split_page<T>(mut rows: Vec<T>, limit: chat_core::v1::PageLimit) -
     (rows, more)
 }
 
+/// The cursor of the next page of a list sorted by username, given whether more follow and
+/// the username of this page's last row.
+pub(crate) fn username_cursor(
+    more: bool,
+    last: Option<&chat_core::v1::Username>,
+) -> Option<chat_core::v1::Cursor> {
+    last.filter(|_| more)
+        .and_then(|name| chat_core::v1::Cursor::new(name.as_str()).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::MIGRATIONS;

@@ -302,10 +302,7 @@ impl Store {
             .into_iter()
             .map(UserRow::into_user)
             .collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = match (more, items.last()) {
-            (true, Some(last)) => Cursor::new(last.username.as_str()).ok(),
-            _ => None,
-        };
+        let next_cursor = super::username_cursor(more, items.last().map(|last| &last.username));
         Ok(UserPage { items, next_cursor })
     }
 }
