@@ -82,9 +82,20 @@ pub struct Config {
     #[arg(long, env = "CHAT_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// Database URL; `sqlite://<data-dir>/chat.db` when not set.
-    #[arg(long, env = "CHAT_DATABASE_URL")]
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB`;
+    /// `sqlite://<data-dir>/chat.db` when not set.
+    #[arg(long, env = "CHAT_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+
+    /// Redis URL (`redis://HOST:PORT`): share live events, presence, typing and rate limits
+    /// with the other server nodes on the same database. Unset: one node, all in memory.
+    #[arg(long, env = "CHAT_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key and channel of this deployment, so several can share one
+    /// Redis.
+    #[arg(long, env = "CHAT_REDIS_PREFIX", default_value = "chat")]
+    pub redis_prefix: String,
 
     /// Secret for signing tokens (at least 32 bytes); generated and kept in the data
     /// directory when not set.
@@ -173,6 +184,11 @@ pub struct GatewayConfig {
     /// How long a `typing` indication lasts unless renewed.
     #[arg(long, env = "CHAT_TYPING_TTL", default_value = "6s", value_parser = parse_duration_ms)]
     pub typing_ttl: Duration,
+
+    /// With Redis: how long the connections of a node that stopped renewing them (it
+    /// crashed) still count as online. Nodes renew every third of it.
+    #[arg(long, env = "CHAT_PRESENCE_TTL", default_value = "45s", value_parser = parse_duration_ms)]
+    pub presence_ttl: Duration,
 }
 
 impl Default for GatewayConfig {
@@ -188,6 +204,7 @@ impl Default for GatewayConfig {
             auth_timeout: Duration::from_secs(10),
             socket_send_buffer: 64 * 1024,
             typing_ttl: Duration::from_secs(6),
+            presence_ttl: Duration::from_secs(45),
         }
     }
 }
@@ -211,6 +228,8 @@ impl Config {
             port: 8080,
             data_dir: data_dir.into(),
             database_url: None,
+            redis_url: None,
+            redis_prefix: "chat".into(),
             jwt_secret: None,
             token_ttl: Duration::from_secs(24 * 3600),
             bcrypt_cost: 12,
@@ -221,32 +240,57 @@ impl Config {
         }
     }
 
-    /// The SQLite file the server uses.
-    pub fn sqlite_path(&self) -> Result<PathBuf, String> {
-        match &self.database_url {
-            None => Ok(self.data_dir.join("chat.db")),
-            Some(url) => {
-                let path = url
-                    .strip_prefix("sqlite://")
-                    .or_else(|| url.strip_prefix("sqlite:"))
-                    .ok_or_else(|| {
-                        format!(
-                            "unsupported database URL (expected sqlite://PATH): {}",
-                            redact_url(url)
-                        )
-                    })?;
-                let path = path.split('?').next().unwrap_or(path);
-                if path.is_empty() {
-                    return Err("the database URL names no file".into());
-                }
-                Ok(Path::new(path).to_path_buf())
-            }
+    /// The database the server uses.
+    pub fn database(&self) -> Result<Database, String> {
+        let Some(url) = &self.database_url else {
+            return Ok(Database::Sqlite(self.data_dir.join("chat.db")));
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Database::Postgres(url.clone()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                format!(
+                    "unsupported database URL (expected sqlite://PATH or postgres://…): {}",
+                    redact_url(url)
+                )
+            })?;
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err("the database URL names no file".into());
+        }
+        Ok(Database::Sqlite(Path::new(path).to_path_buf()))
+    }
+}
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An SQLite file (created if missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, by URL (which may hold a password: never log it whole).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_string())
+    }
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(url) => f.write_str(&redact_url(url)),
         }
     }
 }
 
-/// A URL with any password replaced, for error messages.
-fn redact_url(url: &str) -> String {
+/// A URL with any password replaced, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             format!("{}://…@{}", &url[..scheme], &url[at + 1..])
@@ -278,13 +322,22 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_urls_map_to_files() {
+    fn database_urls_name_a_backend() {
         let mut config = Config::with_data_dir("d");
-        assert_eq!(config.sqlite_path(), Ok(PathBuf::from("d/chat.db")));
+        assert_eq!(
+            config.database(),
+            Ok(Database::Sqlite(PathBuf::from("d/chat.db")))
+        );
         config.database_url = Some("sqlite:///tmp/x.db?mode=rwc".into());
-        assert_eq!(config.sqlite_path(), Ok(PathBuf::from("/tmp/x.db")));
+        assert_eq!(
+            config.database(),
+            Ok(Database::Sqlite(PathBuf::from("/tmp/x.db")))
+        );
         config.database_url = Some("postgres://u:pw@h/db".into());
-        let err = config.sqlite_path().expect_err("not sqlite");
+        let db = config.database().expect("postgres");
+        assert!(!db.to_string().contains("pw"), "{db}");
+        config.database_url = Some("mysql://u:pw@h/db".into());
+        let err = config.database().expect_err("not supported");
         assert!(!err.contains("pw"), "{err}");
     }
 }

@@ -5,7 +5,6 @@ use chat_core::v1::{AuditAction, UserId, Username};
 
 use crate::config::Config;
 use crate::server::StartupError;
-use crate::store::Store;
 
 /// Makes `username` a server admin (`admin = true`) or takes it away; the change is audited
 /// with no actor (it came from the server's own machine).
@@ -15,8 +14,7 @@ pub async fn set_admin(
     admin: bool,
 ) -> Result<UserId, StartupError> {
     let username = Username::parse(username).map_err(|e| StartupError::Config(e.to_string()))?;
-    let path = config.sqlite_path().map_err(StartupError::Config)?;
-    let store = Store::open(&path).await?;
+    let store = crate::server::open_store(config).await?;
     let user = store
         .set_admin(&username, admin)
         .await?

@@ -1,4 +1,9 @@
 //! Per-user send rate limiting: a token bucket of `burst` messages refilled over `window`.
+//!
+//! One node keeps the buckets in memory; a cluster keeps them in Redis (see
+//! `gateway/bus.rs`), so a user cannot multiply their rate by spreading connections over
+//! nodes. Should Redis fail, the node falls back to its own buckets rather than refuse or
+//! allow everything.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,7 +36,24 @@ impl SendLimiter {
         }
     }
 
-    /// Takes one token for `user`, or says how long until one is available.
+    /// Takes one token for `user` (from the cluster's bucket when there is a `bus`), or says
+    /// how long until one is available.
+    pub async fn take(
+        &self,
+        user: UserId,
+        bus: Option<&crate::gateway::bus::Bus>,
+    ) -> Result<(), Duration> {
+        if let Some(bus) = bus {
+            match bus.take_token(user, self.burst, self.per_second).await {
+                Ok(result) => return result,
+                Err(e) => tracing::warn!(error = %e, "cluster rate limit unavailable"),
+            }
+        }
+        self.check(user)
+    }
+
+    /// Takes one token for `user` from this node's bucket, or says how long until one is
+    /// available.
     pub fn check(&self, user: UserId) -> Result<(), Duration> {
         let now = Instant::now();
         let mut buckets = self

@@ -15,7 +15,8 @@ use salvo::conn::tcp::TcpAcceptor;
 use crate::auth::password::Hasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
-use crate::config::{Config, Secret};
+use crate::config::{Config, Database, Secret};
+use crate::gateway::bus::Bus;
 use crate::gateway::hub::Hub;
 use crate::ratelimit::SendLimiter;
 use crate::state::{AppState, SharedState};
@@ -84,13 +85,22 @@ impl Server {
             }
             None => load_or_create_secret(&config.data_dir)?,
         };
-        let path = config.sqlite_path().map_err(StartupError::Config)?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(io_error(format!("cannot create {}", parent.display())))?;
-        }
-        let store = Store::open(&path).await?;
-        tracing::info!(database = %path.display(), "database ready");
+        let store = open_store(&config).await?;
+        let bus = match &config.redis_url {
+            Some(url) => {
+                let bus = Bus::connect(url, &config.redis_prefix, config.gateway.presence_ttl)
+                    .await
+                    .map_err(|e| {
+                        StartupError::Config(format!(
+                            "cannot reach Redis at {}: {e}",
+                            crate::config::redact_url(url)
+                        ))
+                    })?;
+                tracing::info!(node = %bus.node(), redis = %crate::config::redact_url(url), "cluster mode");
+                Some(bus)
+            }
+            None => None,
+        };
         let hasher = Hasher::new(config.bcrypt_cost)
             .await
             .map_err(|e| StartupError::Internal(e.to_string()))?;
@@ -102,6 +112,7 @@ impl Server {
             hub: Hub::new(
                 config.gateway.queue,
                 config.gateway.max_connections_per_user,
+                bus,
             ),
             limiter: SendLimiter::new(config.gateway.send_burst, config.gateway.send_window),
             gateway: config.gateway.clone(),
@@ -156,6 +167,7 @@ impl Server {
             hub_state.hub.close_all(1001);
             handle.stop_graceful(Some(Duration::from_secs(10)));
         });
+        Bus::spawn(state.clone(), stop_rx.clone());
         let janitor_state = state.clone();
         let janitor = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -183,6 +195,23 @@ impl Server {
         state.store.close().await;
         served
     }
+}
+
+/// Opens the configured database, creating an SQLite file's directory if needed.
+pub(crate) async fn open_store(config: &Config) -> Result<Store, StartupError> {
+    let database = config.database().map_err(StartupError::Config)?;
+    let store = match &database {
+        Database::Sqlite(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(io_error(format!("cannot create {}", parent.display())))?;
+            }
+            Store::open(path).await?
+        }
+        Database::Postgres(url) => Store::connect(url).await?,
+    };
+    tracing::info!(%database, "database ready");
+    Ok(store)
 }
 
 /// Reads the JWT secret kept in the data directory, generating it on first start.

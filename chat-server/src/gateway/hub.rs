@@ -9,6 +9,10 @@
 //! Events of one conversation are published after their transaction commits, so two events
 //! can reach the hub out of order; sessions put them back in order by `seq`, filling any gap
 //! from the database (see `session.rs`).
+//!
+//! With a [`Bus`] (several nodes, `CHAT_REDIS_URL`), every public delivery method also
+//! forwards its work to the other nodes, which [`Hub::apply`] it to their own connections;
+//! presence then counts connections of the whole cluster (see `bus.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -18,6 +22,8 @@ use chat_core::v1::{ConversationId, ServerFrame, UserId, close_code};
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use uuid::Uuid;
+
+use super::bus::{Bus, Op};
 
 /// Identifies one connection inside the hub.
 pub type ConnId = u64;
@@ -180,6 +186,7 @@ pub struct Hub {
     inner: RwLock<Inner>,
     queue: usize,
     per_user: usize,
+    bus: Option<Bus>,
 }
 
 fn serialize(frame: &ServerFrame) -> Utf8Bytes {
@@ -189,12 +196,97 @@ fn serialize(frame: &ServerFrame) -> Utf8Bytes {
 
 impl Hub {
     /// A hub whose connections queue up to `queue` frames each, at most `per_user`
-    /// connections per user.
-    pub fn new(queue: usize, per_user: usize) -> Self {
+    /// connections per user (on this node), linked to the other nodes by `bus` if any.
+    pub fn new(queue: usize, per_user: usize, bus: Option<Bus>) -> Self {
         Self {
             inner: RwLock::new(Inner::default()),
             queue: queue.max(1),
             per_user: per_user.max(1),
+            bus,
+        }
+    }
+
+    /// The link to the other nodes, when there are any.
+    pub fn bus(&self) -> Option<&Bus> {
+        self.bus.as_ref()
+    }
+
+    fn forward(&self, op: impl FnOnce() -> Op) {
+        if let Some(bus) = &self.bus {
+            bus.forward(op());
+        }
+    }
+
+    /// Applies another node's request to this node's connections.
+    pub fn apply(&self, op: Op) {
+        match op {
+            Op::Publish { frame } => self.local_publish(&frame),
+            Op::SubscribeUser { user, conversation } => {
+                self.local_subscribe_user(user, conversation);
+            }
+            Op::UnsubscribeUser { user, conversation } => {
+                self.local_unsubscribe_user(user, conversation);
+            }
+            Op::RemoveConversation { conversation } => {
+                self.local_remove_conversation(conversation);
+            }
+            Op::SendToUser {
+                user,
+                frame,
+                droppable,
+            } => self.local_send_to_user(user, &frame, None, droppable),
+            Op::SendToConversation {
+                conversation,
+                frame,
+                except_user,
+            } => self.local_send_to_conversation(conversation, &frame, except_user),
+            Op::Presence {
+                user,
+                conversations,
+                online,
+            } => self.local_send_presence(user, &conversations, online),
+            Op::CloseSessions { sessions, code } => self.local_close_sessions(&sessions, code),
+            Op::CloseUser { user, code } => self.local_close_user(user, code),
+        }
+    }
+
+    /// This node's connections and their users (for presence heartbeats).
+    pub fn local_connections(&self) -> Vec<(ConnId, UserId)> {
+        self.read()
+            .conns
+            .iter()
+            .map(|(id, c)| (*id, c.recipient.user))
+            .collect()
+    }
+
+    /// Announces a registered connection to the cluster; `true` when the user just came
+    /// online (this is their only connection anywhere).
+    pub async fn connected(&self, user: UserId, registration: &Registration) -> bool {
+        let Some(bus) = &self.bus else {
+            return registration.first;
+        };
+        match bus.connected(user, registration.id).await {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::warn!(error = %e, "presence unavailable; counting this node only");
+                registration.first
+            }
+        }
+    }
+
+    /// Removes a connection. Returns its user when that was their last connection (in the
+    /// cluster, with a bus).
+    pub async fn disconnect(&self, id: ConnId) -> Option<UserId> {
+        let (user, last_here) = self.write().remove(id)?;
+        let Some(bus) = &self.bus else {
+            return last_here.then_some(user);
+        };
+        match bus.disconnected(user, id).await {
+            Ok(last) => last.then_some(user),
+            Err(e) => {
+                tracing::warn!(error = %e, "presence unavailable; counting this node only");
+                last_here.then_some(user)
+            }
         }
     }
 
@@ -248,12 +340,9 @@ impl Hub {
         })
     }
 
-    /// Removes a connection. Returns its user when that was their last connection.
-    pub fn unregister(&self, id: ConnId) -> Option<UserId> {
-        match self.write().remove(id) {
-            Some((user, true)) => Some(user),
-            _ => None,
-        }
+    /// Removes a connection that never announced itself (it failed before `ready`).
+    pub fn unregister(&self, id: ConnId) {
+        self.write().remove(id);
     }
 
     /// Subscribes one connection to conversations.
@@ -271,6 +360,11 @@ impl Hub {
 
     /// Subscribes every connection of `user` to a conversation.
     pub fn subscribe_user(&self, user: UserId, conversation: ConversationId) {
+        self.local_subscribe_user(user, conversation);
+        self.forward(|| Op::SubscribeUser { user, conversation });
+    }
+
+    fn local_subscribe_user(&self, user: UserId, conversation: ConversationId) {
         let mut inner = self.write();
         for id in inner.user_conns(user) {
             inner.subscribe(id, conversation);
@@ -279,6 +373,11 @@ impl Hub {
 
     /// Stops delivering a conversation to `user`.
     pub fn unsubscribe_user(&self, user: UserId, conversation: ConversationId) {
+        self.local_unsubscribe_user(user, conversation);
+        self.forward(|| Op::UnsubscribeUser { user, conversation });
+    }
+
+    fn local_unsubscribe_user(&self, user: UserId, conversation: ConversationId) {
         let mut inner = self.write();
         for id in inner.user_conns(user) {
             inner.unsubscribe(id, conversation);
@@ -287,6 +386,13 @@ impl Hub {
 
     /// Publishes a conversation event to the conversation's subscribers.
     pub fn publish(&self, frame: &ServerFrame) {
+        self.local_publish(frame);
+        self.forward(|| Op::Publish {
+            frame: frame.clone(),
+        });
+    }
+
+    fn local_publish(&self, frame: &ServerFrame) {
         let Some((conversation, seq)) = frame.conversation_seq() else {
             return;
         };
@@ -327,15 +433,20 @@ impl Hub {
             // The departed user gets the event above, then nothing more of the conversation.
             ServerFrame::MemberLeft { user_id, .. }
             | ServerFrame::MemberRemoved { user_id, .. } => {
-                self.unsubscribe_user(*user_id, conversation);
+                self.local_unsubscribe_user(*user_id, conversation);
             }
-            ServerFrame::LobbyDeleted { .. } => self.remove_conversation(conversation),
+            ServerFrame::LobbyDeleted { .. } => self.local_remove_conversation(conversation),
             _ => {}
         }
     }
 
     /// Drops every subscription to a conversation that no longer exists.
     pub fn remove_conversation(&self, conversation: ConversationId) {
+        self.local_remove_conversation(conversation);
+        self.forward(|| Op::RemoveConversation { conversation });
+    }
+
+    fn local_remove_conversation(&self, conversation: ConversationId) {
         let mut inner = self.write();
         if let Some(subscribers) = inner.by_conversation.remove(&conversation) {
             for id in subscribers.keys() {
@@ -377,6 +488,21 @@ impl Hub {
         except: Option<ConnId>,
         droppable: bool,
     ) {
+        self.local_send_to_user(user, frame, except, droppable);
+        self.forward(|| Op::SendToUser {
+            user,
+            frame: frame.clone(),
+            droppable,
+        });
+    }
+
+    fn local_send_to_user(
+        &self,
+        user: UserId,
+        frame: &ServerFrame,
+        except: Option<ConnId>,
+        droppable: bool,
+    ) {
         let text = Arc::new(serialize(frame));
         let lagged: Vec<ConnId> = {
             let inner = self.read();
@@ -408,6 +534,20 @@ impl Hub {
         frame: &ServerFrame,
         except_user: UserId,
     ) {
+        self.local_send_to_conversation(conversation, frame, except_user);
+        self.forward(|| Op::SendToConversation {
+            conversation,
+            frame: frame.clone(),
+            except_user,
+        });
+    }
+
+    fn local_send_to_conversation(
+        &self,
+        conversation: ConversationId,
+        frame: &ServerFrame,
+        except_user: UserId,
+    ) {
         let text = Arc::new(serialize(frame));
         let inner = self.read();
         if let Some(subscribers) = inner.by_conversation.get(&conversation) {
@@ -420,6 +560,15 @@ impl Hub {
 
     /// Sends a presence change of `user` to everyone sharing a conversation with them.
     pub fn send_presence(&self, user: UserId, conversations: &[ConversationId], online: bool) {
+        self.local_send_presence(user, conversations, online);
+        self.forward(|| Op::Presence {
+            user,
+            conversations: conversations.to_vec(),
+            online,
+        });
+    }
+
+    fn local_send_presence(&self, user: UserId, conversations: &[ConversationId], online: bool) {
         let text = Arc::new(serialize(&ServerFrame::Presence {
             user_id: user,
             online,
@@ -456,13 +605,51 @@ impl Hub {
         users
     }
 
-    /// Whether `user` has a connection open.
-    pub fn is_online(&self, user: UserId) -> bool {
-        self.read().by_user.contains_key(&user)
+    /// Whether `user` has a connection open (on any node, with a bus).
+    pub async fn is_online(&self, user: UserId) -> bool {
+        if self.read().by_user.contains_key(&user) {
+            return true;
+        }
+        match &self.bus {
+            Some(bus) => bus
+                .online_among(&[user])
+                .await
+                .is_ok_and(|online| !online.is_empty()),
+            None => false,
+        }
+    }
+
+    /// The online users among `members` of a conversation (on any node, with a bus).
+    pub async fn online_among(
+        &self,
+        conversation: ConversationId,
+        members: &[UserId],
+    ) -> Vec<UserId> {
+        let Some(bus) = &self.bus else {
+            return self.online_in(conversation);
+        };
+        match bus.online_among(members).await {
+            Ok(mut online) => {
+                online.sort_unstable();
+                online
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "presence unavailable; counting this node only");
+                self.online_in(conversation)
+            }
+        }
     }
 
     /// Closes the connections opened with any of these tokens (they were revoked).
     pub fn close_sessions(&self, sessions: &[Uuid], code: u16) {
+        self.local_close_sessions(sessions, code);
+        self.forward(|| Op::CloseSessions {
+            sessions: sessions.to_vec(),
+            code,
+        });
+    }
+
+    fn local_close_sessions(&self, sessions: &[Uuid], code: u16) {
         let inner = self.read();
         for conn in inner
             .conns
@@ -475,6 +662,11 @@ impl Hub {
 
     /// Closes every connection of `user`.
     pub fn close_user(&self, user: UserId, code: u16) {
+        self.local_close_user(user, code);
+        self.forward(|| Op::CloseUser { user, code });
+    }
+
+    fn local_close_user(&self, user: UserId, code: u16) {
         let inner = self.read();
         for id in inner.by_user.get(&user).into_iter().flatten() {
             if let Some(conn) = inner.conns.get(id) {

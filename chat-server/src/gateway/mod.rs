@@ -8,6 +8,7 @@
 //! the server's own or in the allowed list (403), and an `Authorization` header, when
 //! present, must hold a valid token (401). Without one, the first frame must be `auth`.
 
+pub mod bus;
 pub mod hub;
 pub mod session;
 

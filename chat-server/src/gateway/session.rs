@@ -154,6 +154,8 @@ pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) 
         }
     }
     let conn = registration.id;
+    // Boxed, like every rare step: a Redis round trip must not grow every idle connection.
+    let first = Box::pin(state.hub.connected(caller.user_id, &registration)).await;
     let mut session = Session {
         state: state.clone(),
         ws,
@@ -166,7 +168,7 @@ pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) 
         budget: FrameBudget::new(),
         last_heard: Instant::now(),
     };
-    let end = session.serve(registration, resume).await;
+    let end = session.serve(registration, first, resume).await;
     let Session { ws, .. } = session.shutdown().await;
     finish(ws, end).await;
 }
@@ -273,12 +275,14 @@ impl Session {
         self.send_text(Utf8Bytes::from(text)).await
     }
 
-    async fn serve(&mut self, registration: Registration, resume: Option<Cursors>) -> End {
+    async fn serve(
+        &mut self,
+        registration: Registration,
+        first: bool,
+        resume: Option<Cursors>,
+    ) -> End {
         let Registration {
-            mut rx,
-            control,
-            first,
-            ..
+            mut rx, control, ..
         } = registration;
         // The rare, large steps are boxed so the future of an idle connection stays small:
         // a task keeps the size of its largest state for its whole life.
@@ -354,7 +358,12 @@ impl Session {
             .collect();
         for conversation in &mut conversations {
             let id = conversation.conversation_id;
-            conversation.online = state.hub.online_in(id);
+            conversation.online = if state.hub.bus().is_some() {
+                let members = state.store.member_ids(id).await.map_err(internal)?;
+                state.hub.online_among(id, &members).await
+            } else {
+                state.hub.online_in(id)
+            };
             let floor = floors.get(&id).copied().unwrap_or(0);
             self.positions.insert(
                 id,
@@ -801,7 +810,7 @@ impl Session {
         }
         let peer = signal.user_id;
         let reachable = peer != me
-            && self.state.hub.is_online(peer)
+            && Box::pin(self.state.hub.is_online(peer)).await
             && self
                 .state
                 .store
@@ -861,7 +870,7 @@ impl Session {
         for conversation in typing {
             self.stop_typing(conversation);
         }
-        if let Some(user) = self.state.hub.unregister(self.conn) {
+        if let Some(user) = Box::pin(self.state.hub.disconnect(self.conn)).await {
             let conversations: Vec<_> = self
                 .positions
                 .iter()

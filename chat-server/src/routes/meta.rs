@@ -45,10 +45,20 @@ pub(super) fn router(api: &Router) -> Router {
 
 /// Health check.
 ///
-/// `200` when the server and its database answer, `503` otherwise.
+/// `200` when the server, its database and (in a cluster) Redis answer, `503` otherwise.
 #[endpoint(tags("meta"), status_codes(200, 503))]
 async fn healthz(state: State, res: &mut Response) -> Json<Health> {
-    match state.store.ping().await {
+    let redis = match state.hub.bus() {
+        Some(bus) => bus.ping().await.map_err(|e| e.to_string()),
+        None => Ok(()),
+    };
+    match state
+        .store
+        .ping()
+        .await
+        .map_err(|e| e.to_string())
+        .and(redis)
+    {
         Ok(()) => Json(Health { status: "ok" }),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");

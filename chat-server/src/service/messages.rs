@@ -35,7 +35,8 @@ pub async fn send(
     }
     state
         .limiter
-        .check(caller.user_id)
+        .take(caller.user_id, state.hub.bus())
+        .await
         .map_err(|retry_after| Error::RateLimited { retry_after })?;
     match state
         .store

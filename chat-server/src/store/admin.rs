@@ -7,13 +7,15 @@ use chat_core::v1::{
 };
 
 use super::users::UserRow;
-use super::{Store, StoreError, count, new_id, now_millis, parse_id, timestamp};
+use super::{Flag, Store, StoreError, count, flag, new_id, now_millis, parse_id, timestamp};
 
 #[derive(sqlx::FromRow)]
 struct AdminUserRow {
     #[sqlx(flatten)]
     user: UserRow,
+    #[sqlx(try_from = "Flag")]
     is_admin: bool,
+    #[sqlx(try_from = "Flag")]
     disabled: bool,
 }
 
@@ -25,8 +27,8 @@ impl Store {
         admin: bool,
     ) -> Result<Option<UserId>, StoreError> {
         let id: Option<String> =
-            sqlx::query_scalar("UPDATE users SET is_admin = ? WHERE username = ? RETURNING id")
-                .bind(admin)
+            sqlx::query_scalar("UPDATE users SET is_admin = $1 WHERE username = $2 RETURNING id")
+                .bind(flag(admin))
                 .bind(username.as_str())
                 .fetch_optional(self.pool())
                 .await?;
@@ -35,21 +37,21 @@ impl Store {
 
     /// Whether `user` is a server admin (and not disabled).
     pub async fn is_admin(&self, user: UserId) -> Result<bool, StoreError> {
-        let admin: Option<bool> =
-            sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ? AND disabled_at IS NULL")
+        let admin: Option<Flag> =
+            sqlx::query_scalar("SELECT is_admin FROM users WHERE id = $1 AND disabled_at IS NULL")
                 .bind(user.to_string())
                 .fetch_optional(self.pool())
                 .await?;
-        Ok(admin.unwrap_or(false))
+        Ok(admin.is_some_and(bool::from))
     }
 
     /// Disables or enables an account; `false` when there is no such user.
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<bool, StoreError> {
         Ok(sqlx::query(
-            "UPDATE users SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END
-             WHERE id = ?",
+            "UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END
+             WHERE id = $3",
         )
-        .bind(disabled)
+        .bind(flag(disabled))
         .bind(now_millis())
         .bind(user.to_string())
         .execute(self.pool())
@@ -63,7 +65,7 @@ impl Store {
         sqlx::query_as::<_, AdminUserRow>(
             "SELECT id, username, display_name, description, created_at, is_admin,
                 disabled_at IS NOT NULL AS disabled
-             FROM users WHERE id = ?",
+             FROM users WHERE id = $1",
         )
         .bind(user.to_string())
         .fetch_optional(self.pool())
@@ -89,8 +91,8 @@ impl Store {
             "SELECT id, username, display_name, description, created_at, is_admin,
                 disabled_at IS NOT NULL AS disabled
              FROM users
-             WHERE username > ?1 AND username LIKE ?2 ESCAPE '\\'
-             ORDER BY username LIMIT ?3",
+             WHERE username > $1 AND username LIKE $2 ESCAPE '\\'
+             ORDER BY username LIMIT $3",
         )
         .bind(after.map(Cursor::as_str).unwrap_or(""))
         .bind(super::like_prefix(&q.unwrap_or("").to_lowercase()))
@@ -124,7 +126,7 @@ impl Store {
         let (before_at, before_id) = match query.before {
             Some(id) => {
                 let at: Option<i64> =
-                    sqlx::query_scalar("SELECT created_at FROM messages WHERE id = ?")
+                    sqlx::query_scalar("SELECT created_at FROM messages WHERE id = $1")
                         .bind(id.to_string())
                         .fetch_optional(self.pool())
                         .await?;
@@ -135,12 +137,12 @@ impl Store {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM messages
              WHERE deleted_at IS NULL
-               AND (?1 IS NULL OR conversation_id = ?1)
-               AND (?2 IS NULL OR author_id = ?2)
-               AND created_at >= ?3 AND created_at < ?4
-               AND (created_at < ?5 OR (created_at = ?5 AND id < ?6))
+               AND ($1 IS NULL OR conversation_id = $1)
+               AND ($2 IS NULL OR author_id = $2)
+               AND created_at >= $3 AND created_at < $4
+               AND (created_at < $5 OR (created_at = $5 AND id < $6))
              ORDER BY created_at DESC, id DESC
-             LIMIT ?7",
+             LIMIT $7",
         )
         .bind(query.lobby_id.map(|id| id.to_string()))
         .bind(query.user_id.map(|id| id.to_string()))
@@ -187,7 +189,7 @@ impl Store {
         action: AuditAction,
         target: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (id, actor_id, action, target, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO audit_log (id, actor_id, action, target, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(new_id().to_string())
             .bind(actor.map(|id| id.to_string()))
             .bind(action.as_str())
@@ -207,7 +209,7 @@ impl Store {
         // Entry ids are UUIDv7: ordered by time, so the id alone is the cursor.
         let rows: Vec<(String, Option<String>, String, String, i64)> = sqlx::query_as(
             "SELECT id, actor_id, action, target, created_at FROM audit_log
-             WHERE id < ? ORDER BY id DESC LIMIT ?",
+             WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(after.map_or("~", Cursor::as_str))
         .bind(i64::from(limit.get()) + 1)

@@ -12,16 +12,16 @@ const CHAT_SELECT: &str = "
         u.description AS p_description, u.created_at AS p_created_at,
         (SELECT COUNT(*) FROM (
             SELECT 1 FROM messages x
-            WHERE x.conversation_id = c.id AND x.seq > MAX(me.read_seq, me.cleared_seq)
-              AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != ?1)
-            LIMIT 1000)) AS unread_count,
+            WHERE x.conversation_id = c.id AND x.seq > CASE WHEN me.read_seq > me.cleared_seq THEN me.read_seq ELSE me.cleared_seq END
+              AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != $1)
+            LIMIT 1000) AS unread) AS unread_count,
         lm.id AS lm_id, lm.seq AS lm_seq, lm.content AS lm_content,
         lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
         la.id AS la_id, la.username AS la_username, la.display_name AS la_display_name
     FROM chats c
     JOIN conversations cv ON cv.id = c.id
-    JOIN members me ON me.conversation_id = c.id AND me.user_id = ?1
-    JOIN users u ON u.id = CASE WHEN c.user_low = ?1 THEN c.user_high ELSE c.user_low END
+    JOIN members me ON me.conversation_id = c.id AND me.user_id = $1
+    JOIN users u ON u.id = CASE WHEN c.user_low = $1 THEN c.user_high ELSE c.user_low END
     LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = (
         SELECT MAX(y.seq) FROM messages y
         WHERE y.conversation_id = c.id AND y.deleted_at IS NULL AND y.seq > me.cleared_seq)
@@ -110,7 +110,7 @@ impl Store {
         let (low, high) = ordered(me, partner);
         let mut tx = self.begin_write().await?;
         let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM chats WHERE user_low = ? AND user_high = ?")
+            sqlx::query_scalar("SELECT id FROM chats WHERE user_low = $1 AND user_high = $2")
                 .bind(&low)
                 .bind(&high)
                 .fetch_optional(&mut *tx)
@@ -118,7 +118,7 @@ impl Store {
         let (id, created) = match existing {
             Some(id) => {
                 sqlx::query(
-                    "UPDATE members SET hidden = 0 WHERE conversation_id = ? AND user_id = ?",
+                    "UPDATE members SET hidden = 0 WHERE conversation_id = $1 AND user_id = $2",
                 )
                 .bind(&id)
                 .bind(me.to_string())
@@ -130,14 +130,14 @@ impl Store {
                 let id = new_id().to_string();
                 let now = now_millis();
                 sqlx::query(
-                    "INSERT INTO conversations (id, kind, last_seq, created_at) VALUES (?, 'chat', 0, ?)",
+                    "INSERT INTO conversations (id, kind, last_seq, created_at) VALUES ($1, 'chat', 0, $2)",
                 )
                 .bind(&id)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "INSERT INTO chats (id, user_low, user_high, created_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO chats (id, user_low, user_high, created_at) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(&id)
                 .bind(&low)
@@ -147,7 +147,7 @@ impl Store {
                 .await?;
                 sqlx::query(
                     "INSERT INTO members (conversation_id, user_id, role, joined_at)
-                     VALUES (?1, ?2, 'member', ?4), (?1, ?3, 'member', ?4)",
+                     VALUES ($1, $2, 'member', $4), ($1, $3, 'member', $4)",
                 )
                 .bind(&id)
                 .bind(&low)
@@ -164,7 +164,7 @@ impl Store {
 
     /// A chat as seen by `viewer`, who must be one of its two users.
     pub async fn chat(&self, id: ChatId, viewer: UserId) -> Result<Option<Chat>, StoreError> {
-        let sql = format!("{CHAT_SELECT} WHERE c.id = ?2");
+        let sql = format!("{CHAT_SELECT} WHERE c.id = $2");
         sqlx::query_as::<_, ChatRow>(sqlx::AssertSqlSafe(sql))
             .bind(viewer.to_string())
             .bind(id.to_string())
@@ -195,7 +195,7 @@ impl Store {
             "UPDATE members SET hidden = 1,
                 cleared_seq = (SELECT last_seq FROM conversations WHERE id = members.conversation_id),
                 read_seq = (SELECT last_seq FROM conversations WHERE id = members.conversation_id)
-             WHERE conversation_id = ? AND user_id = ?",
+             WHERE conversation_id = $1 AND user_id = $2",
         )
         .bind(id.to_string())
         .bind(user.to_string())

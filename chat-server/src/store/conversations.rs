@@ -60,15 +60,15 @@ impl Store {
             String,
             Option<String>,
             Option<String>,
-            Option<bool>,
+            Option<super::Flag>,
             Option<i64>,
         );
         let row: Option<Row> = sqlx::query_as(
             "SELECT c.kind, l.visibility, m.role, m.hidden, m.cleared_seq
              FROM conversations c
              LEFT JOIN lobbies l ON l.id = c.id
-             LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = ?
-             WHERE c.id = ?",
+             LEFT JOIN members m ON m.conversation_id = c.id AND m.user_id = $1
+             WHERE c.id = $2",
         )
         .bind(user.to_string())
         .bind(id.to_string())
@@ -89,7 +89,7 @@ impl Store {
         let member = match role {
             Some(role) => Some(MemberState {
                 role: parse_role(&role)?,
-                hidden: hidden.unwrap_or(false),
+                hidden: hidden.is_some_and(bool::from),
                 cleared_seq: count(cleared_seq.unwrap_or(0)),
             }),
             None => None,
@@ -106,9 +106,12 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let seq = i64::try_from(seq).unwrap_or(i64::MAX);
         let read: Option<i64> = sqlx::query_scalar(
-            "UPDATE members SET read_seq = MAX(read_seq,
-                MIN(?, (SELECT last_seq FROM conversations WHERE id = members.conversation_id)))
-             WHERE conversation_id = ? AND user_id = ?
+            // The new cursor: `$1`, but never past the conversation's last message; and the
+            // old one when that is further (portable MAX/MIN: SQLite's are not PostgreSQL's).
+            "UPDATE members SET read_seq = CASE WHEN read_seq > t.target THEN read_seq ELSE t.target END
+             FROM (SELECT CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END AS target
+                   FROM conversations WHERE id = $2) AS t
+             WHERE conversation_id = $2 AND user_id = $3
              RETURNING read_seq",
         )
         .bind(seq)
@@ -132,11 +135,11 @@ impl Store {
             "SELECT c.id, c.kind, c.event_seq, c.last_seq, m.read_seq,
                 (SELECT COUNT(*) FROM (
                     SELECT 1 FROM messages x
-                    WHERE x.conversation_id = c.id AND x.seq > MAX(m.read_seq, m.cleared_seq)
+                    WHERE x.conversation_id = c.id AND x.seq > CASE WHEN m.read_seq > m.cleared_seq THEN m.read_seq ELSE m.cleared_seq END
                       AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != m.user_id)
-                    LIMIT 1000))
+                    LIMIT 1000) AS unread)
              FROM members m JOIN conversations c ON c.id = m.conversation_id
-             WHERE m.user_id = ? AND m.hidden = 0
+             WHERE m.user_id = $1 AND m.hidden = 0
              ORDER BY c.id",
         )
         .bind(user.to_string())
@@ -163,7 +166,7 @@ impl Store {
     /// The ids of the conversations `user` receives events of.
     pub async fn subscriptions(&self, user: UserId) -> Result<Vec<ConversationId>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT conversation_id FROM members WHERE user_id = ? AND hidden = 0",
+            "SELECT conversation_id FROM members WHERE user_id = $1 AND hidden = 0",
         )
         .bind(user.to_string())
         .fetch_all(self.pool())
@@ -175,7 +178,7 @@ impl Store {
     pub async fn share_conversation(&self, a: UserId, b: UserId) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM members x JOIN members y ON y.conversation_id = x.conversation_id
-             WHERE x.user_id = ? AND y.user_id = ? LIMIT 1",
+             WHERE x.user_id = $1 AND y.user_id = $2 LIMIT 1",
         )
         .bind(a.to_string())
         .bind(b.to_string())
@@ -192,7 +195,7 @@ impl Store {
         conversation: ConversationId,
     ) -> Result<Vec<UserId>, StoreError> {
         let ids: Vec<String> =
-            sqlx::query_scalar("SELECT user_id FROM members WHERE conversation_id = ?")
+            sqlx::query_scalar("SELECT user_id FROM members WHERE conversation_id = $1")
                 .bind(conversation.to_string())
                 .fetch_all(self.pool())
                 .await?;
@@ -207,7 +210,7 @@ impl Store {
         user: UserId,
     ) -> Result<Vec<(ConversationId, u64)>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT conversation_id, cleared_seq FROM members WHERE user_id = ? AND cleared_seq > 0",
+            "SELECT conversation_id, cleared_seq FROM members WHERE user_id = $1 AND cleared_seq > 0",
         )
         .bind(user.to_string())
         .fetch_all(self.pool())

@@ -8,7 +8,7 @@
 use chat_core::v1::{
     Author, ConversationId, Member, Message, MessageId, Role, ServerFrame, UserId,
 };
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::conversations::{parse_role, parse_visibility};
 use super::users::UserRow;
@@ -102,19 +102,19 @@ impl NewEvent {
 
 /// Appends an event inside the caller's transaction and returns its seq.
 pub(crate) async fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     conversation: &str,
     event: NewEvent,
 ) -> Result<u64, StoreError> {
     let seq: i64 = sqlx::query_scalar(
-        "UPDATE conversations SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq",
+        "UPDATE conversations SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq",
     )
     .bind(conversation)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, user_id, role, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(conversation)
     .bind(seq)
@@ -144,7 +144,7 @@ struct EventRow {
     m_content: Option<String>,
     m_created_at: Option<i64>,
     m_edited_at: Option<i64>,
-    m_deleted: Option<bool>,
+    m_deleted: Option<super::Flag>,
     a_id: Option<String>,
     a_username: Option<String>,
     a_display_name: Option<String>,
@@ -183,7 +183,7 @@ impl EventRow {
                     self.m_seq,
                     self.m_content,
                     self.m_created_at,
-                    self.m_deleted,
+                    self.m_deleted.map(bool::from),
                 ) {
                     (Some(_), Some(m_seq), Some(content), Some(created_at), Some(false)) => {
                         let author = match (self.a_id, self.a_username, self.a_display_name) {
@@ -334,9 +334,9 @@ impl Store {
              LEFT JOIN users a ON a.id = m.author_id
              LEFT JOIN users u ON u.id = e.user_id
              LEFT JOIN lobbies l ON l.id = e.conversation_id AND e.kind = 'lobby.updated'
-             WHERE e.conversation_id = ? AND e.seq > ?
+             WHERE e.conversation_id = $1 AND e.seq > $2
              ORDER BY e.seq
-             LIMIT ?",
+             LIMIT $3",
         )
         .bind(conversation.to_string())
         .bind(i64::try_from(after_seq).unwrap_or(i64::MAX))
@@ -355,7 +355,7 @@ impl Store {
     /// The newest event seq of a conversation, or `None` when it does not exist.
     pub async fn event_seq(&self, conversation: ConversationId) -> Result<Option<u64>, StoreError> {
         let seq: Option<i64> =
-            sqlx::query_scalar("SELECT event_seq FROM conversations WHERE id = ?")
+            sqlx::query_scalar("SELECT event_seq FROM conversations WHERE id = $1")
                 .bind(conversation.to_string())
                 .fetch_optional(self.pool())
                 .await?;
@@ -365,7 +365,7 @@ impl Store {
     /// Forgets message nonces older than a day.
     pub async fn purge_old_nonces(&self) -> Result<u64, StoreError> {
         let cutoff = now_millis() - 24 * 60 * 60 * 1000;
-        Ok(sqlx::query("DELETE FROM nonces WHERE created_at < ?")
+        Ok(sqlx::query("DELETE FROM nonces WHERE created_at < $1")
             .bind(cutoff)
             .execute(self.pool())
             .await?
@@ -381,7 +381,7 @@ impl Store {
         user: UserId,
     ) -> Result<Option<u64>, StoreError> {
         let seq: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(seq) FROM events WHERE conversation_id = ? AND kind = 'member.joined' AND user_id = ?",
+            "SELECT MAX(seq) FROM events WHERE conversation_id = $1 AND kind = 'member.joined' AND user_id = $2",
         )
         .bind(conversation.to_string())
         .bind(user.to_string())

@@ -21,10 +21,10 @@ const LOBBY_SELECT: &str = "
             SELECT 1 FROM messages x
             WHERE x.conversation_id = l.id AND x.seq > m.read_seq AND x.deleted_at IS NULL
               AND (x.author_id IS NULL OR x.author_id != m.user_id)
-            LIMIT 1000)) END AS unread_count
+            LIMIT 1000) AS unread) END AS unread_count
     FROM lobbies l
     JOIN conversations c ON c.id = l.id
-    LEFT JOIN members m ON m.conversation_id = l.id AND m.user_id = ?1";
+    LEFT JOIN members m ON m.conversation_id = l.id AND m.user_id = $1";
 
 #[derive(sqlx::FromRow)]
 struct LobbyRow {
@@ -73,6 +73,19 @@ fn name_key(name: &LobbyName) -> String {
     name.as_str().to_lowercase()
 }
 
+/// A page of the community: public lobbies user `$1` has not joined whose name starts with
+/// the `LIKE` pattern `$2`, after the cursor (`$3` name key, `$4` id), at most `$5`.
+pub(super) fn community_sql() -> String {
+    format!(
+        "{LOBBY_SELECT}
+         WHERE l.visibility = 'public' AND m.user_id IS NULL
+           AND l.name_key LIKE $2 ESCAPE '\\'
+           AND (l.name_key > $3 OR (l.name_key = $3 AND l.id > $4))
+         ORDER BY l.name_key, l.id
+         LIMIT $5"
+    )
+}
+
 impl Store {
     /// Creates a lobby with `creator` as its admin.
     pub async fn create_lobby(
@@ -87,7 +100,7 @@ impl Store {
         let creator = creator.to_string();
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO conversations (id, kind, last_seq, created_at) VALUES (?, 'lobby', 0, ?)",
+            "INSERT INTO conversations (id, kind, last_seq, created_at) VALUES ($1, 'lobby', 0, $2)",
         )
         .bind(&id)
         .bind(now)
@@ -95,7 +108,7 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO lobbies (id, name, name_key, description, visibility, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(name.as_str())
@@ -108,7 +121,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?)",
+            "INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES ($1, $2, 'admin', $3)",
         )
         .bind(&id)
         .bind(&creator)
@@ -132,7 +145,7 @@ impl Store {
 
     /// A lobby as seen by `viewer` (whether or not they may see it: the caller checks).
     pub async fn lobby(&self, id: LobbyId, viewer: UserId) -> Result<Option<Lobby>, StoreError> {
-        let sql = format!("{LOBBY_SELECT} WHERE l.id = ?2");
+        let sql = format!("{LOBBY_SELECT} WHERE l.id = $2");
         sqlx::query_as::<_, LobbyRow>(sqlx::AssertSqlSafe(sql))
             .bind(viewer.to_string())
             .bind(id.to_string())
@@ -168,15 +181,7 @@ impl Store {
             .map_or((String::new(), String::new()), |(k, i)| {
                 (k.to_owned(), i.to_owned())
             });
-        let sql = format!(
-            "{LOBBY_SELECT}
-             WHERE l.visibility = 'public' AND m.user_id IS NULL
-               AND l.name_key LIKE ?2 ESCAPE '\\'
-               AND (l.name_key > ?3 OR (l.name_key = ?3 AND l.id > ?4))
-             ORDER BY l.name_key, l.id
-             LIMIT ?5"
-        );
-        let rows = sqlx::query_as::<_, LobbyRow>(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as::<_, LobbyRow>(sqlx::AssertSqlSafe(community_sql()))
             .bind(user.to_string())
             .bind(like_prefix(&q.unwrap_or("").to_lowercase()))
             .bind(after_key)
@@ -207,12 +212,12 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE lobbies SET
-                name = COALESCE(?, name),
-                name_key = COALESCE(?, name_key),
-                description = COALESCE(?, description),
-                visibility = COALESCE(?, visibility),
-                updated_at = ?
-             WHERE id = ?",
+                name = COALESCE($1, name),
+                name_key = COALESCE($2, name_key),
+                description = COALESCE($3, description),
+                visibility = COALESCE($4, visibility),
+                updated_at = $5
+             WHERE id = $6",
         )
         .bind(name.map(LobbyName::as_str))
         .bind(name.map(name_key))
@@ -240,7 +245,7 @@ impl Store {
         id: impl Into<chat_core::v1::ConversationId>,
     ) -> Result<Option<u64>, StoreError> {
         let last: Option<i64> =
-            sqlx::query_scalar("DELETE FROM conversations WHERE id = ? RETURNING event_seq")
+            sqlx::query_scalar("DELETE FROM conversations WHERE id = $1 RETURNING event_seq")
                 .bind(id.into().to_string())
                 .fetch_optional(self.pool())
                 .await?;
@@ -252,7 +257,7 @@ impl Store {
     /// A lobby's visibility, or `None` when it does not exist.
     pub async fn lobby_visibility(&self, id: LobbyId) -> Result<Option<Visibility>, StoreError> {
         let text: Option<String> =
-            sqlx::query_scalar("SELECT visibility FROM lobbies WHERE id = ?")
+            sqlx::query_scalar("SELECT visibility FROM lobbies WHERE id = $1")
                 .bind(id.to_string())
                 .fetch_optional(self.pool())
                 .await?;

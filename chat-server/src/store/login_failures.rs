@@ -34,11 +34,11 @@ impl Store {
         since_millis: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at <= ?")
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1")
             .bind(since_millis)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
             .bind(username)
             .bind(ip)
             .bind(at_millis)
@@ -57,9 +57,9 @@ impl Store {
     ) -> Result<FailureCounts, StoreError> {
         let (username_and_ip, by_ip, by_username): (i64, i64, i64) = sqlx::query_as(
             "SELECT
-                (SELECT COUNT(*) FROM login_failures WHERE username = ?1 AND ip = ?2 AND at > ?3),
-                (SELECT COUNT(*) FROM login_failures WHERE ip = ?2 AND at > ?3),
-                (SELECT COUNT(*) FROM login_failures WHERE username = ?1 AND at > ?3)",
+                (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND ip = $2 AND at > $3),
+                (SELECT COUNT(*) FROM login_failures WHERE ip = $2 AND at > $3),
+                (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3)",
         )
         .bind(username)
         .bind(ip)
@@ -86,16 +86,16 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let query = match key {
             FailureKey::UsernameAndIp => {
-                "SELECT at FROM login_failures WHERE username = ?1 AND ip = ?2 AND at > ?3
-                 ORDER BY at LIMIT 1 OFFSET ?4"
+                "SELECT at FROM login_failures WHERE username = $1 AND ip = $2 AND at > $3
+                 ORDER BY at LIMIT 1 OFFSET $4"
             }
             FailureKey::Ip => {
-                "SELECT at FROM login_failures WHERE ip = ?2 AND at > ?3 AND ?1 = ?1
-                 ORDER BY at LIMIT 1 OFFSET ?4"
+                "SELECT at FROM login_failures WHERE ip = $2 AND at > $3 AND $1 = $1
+                 ORDER BY at LIMIT 1 OFFSET $4"
             }
             FailureKey::Username => {
-                "SELECT at FROM login_failures WHERE username = ?1 AND at > ?3 AND ?2 = ?2
-                 ORDER BY at LIMIT 1 OFFSET ?4"
+                "SELECT at FROM login_failures WHERE username = $1 AND at > $3 AND $2 = $2
+                 ORDER BY at LIMIT 1 OFFSET $4"
             }
         };
         Ok(sqlx::query_scalar(query)
@@ -109,7 +109,7 @@ impl Store {
 
     /// Forgets the failures of this username from this address (after a successful login).
     pub async fn clear_login_failures(&self, username: &str, ip: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE username = ? AND ip = ?")
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND ip = $2")
             .bind(username)
             .bind(ip)
             .execute(self.pool())

@@ -1,7 +1,7 @@
 //! Membership: the `members` table, shared by lobbies and chats.
 
 use chat_core::v1::{ConversationId, Cursor, Member, MemberPage, PageLimit, Role, UserId};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::conversations::parse_role;
 use super::events::{self, EventKind, NewEvent};
@@ -74,13 +74,13 @@ pub enum Departure {
 /// Removes `user` from the lobby `conversation` inside `tx`, promoting the longest-standing
 /// member when the last admin leaves and deleting the lobby when nobody is left.
 pub(crate) async fn remove_in_tx(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     conversation: &str,
     user: &str,
     departure: Departure,
 ) -> Result<Removal, StoreError> {
     let role: Option<String> = sqlx::query_scalar(
-        "DELETE FROM members WHERE conversation_id = ? AND user_id = ? RETURNING role",
+        "DELETE FROM members WHERE conversation_id = $1 AND user_id = $2 RETURNING role",
     )
     .bind(conversation)
     .bind(user)
@@ -90,13 +90,13 @@ pub(crate) async fn remove_in_tx(
         return Ok(Removal::NotMember);
     };
     let remaining: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE conversation_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE conversation_id = $1")
             .bind(conversation)
             .fetch_one(&mut **tx)
             .await?;
     if remaining == 0 {
         let last: i64 =
-            sqlx::query_scalar("DELETE FROM conversations WHERE id = ? RETURNING event_seq")
+            sqlx::query_scalar("DELETE FROM conversations WHERE id = $1 RETURNING event_seq")
                 .bind(conversation)
                 .fetch_one(&mut **tx)
                 .await?;
@@ -117,7 +117,7 @@ pub(crate) async fn remove_in_tx(
     let mut promoted = None;
     if parse_role(&role)? == Role::Admin {
         let admins: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM members WHERE conversation_id = ? AND role = 'admin'",
+            "SELECT COUNT(*) FROM members WHERE conversation_id = $1 AND role = 'admin'",
         )
         .bind(conversation)
         .fetch_one(&mut **tx)
@@ -125,8 +125,8 @@ pub(crate) async fn remove_in_tx(
         if admins == 0 {
             let heir: String = sqlx::query_scalar(
                 "UPDATE members SET role = 'admin'
-                 WHERE conversation_id = ?1 AND user_id = (
-                    SELECT user_id FROM members WHERE conversation_id = ?1
+                 WHERE conversation_id = $1 AND user_id = (
+                    SELECT user_id FROM members WHERE conversation_id = $1
                     ORDER BY joined_at, user_id LIMIT 1)
                  RETURNING user_id",
             )
@@ -163,7 +163,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO members (conversation_id, user_id, role, joined_at, read_seq)
-             SELECT id, ?, ?, ?, last_seq FROM conversations WHERE id = ?
+             SELECT id, $1, $2, $3, last_seq FROM conversations WHERE id = $4
              ON CONFLICT (conversation_id, user_id) DO NOTHING",
         )
         .bind(user.to_string())
@@ -182,7 +182,7 @@ impl Store {
             NewEvent::member(EventKind::MemberJoined, user, Some(role)),
         )
         .await?;
-        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = ? AND m.user_id = ?");
+        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = $1 AND m.user_id = $2");
         let member = sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
             .bind(&conversation_text)
             .bind(user.to_string())
@@ -199,7 +199,7 @@ impl Store {
         conversation: ConversationId,
         user: UserId,
     ) -> Result<Option<Member>, StoreError> {
-        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = ? AND m.user_id = ?");
+        let sql = format!("{MEMBER_SELECT} WHERE m.conversation_id = $1 AND m.user_id = $2");
         sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
             .bind(conversation.to_string())
             .bind(user.to_string())
@@ -217,7 +217,7 @@ impl Store {
         limit: PageLimit,
     ) -> Result<MemberPage, StoreError> {
         let sql = format!(
-            "{MEMBER_SELECT} WHERE m.conversation_id = ? AND u.username > ? ORDER BY u.username LIMIT ?"
+            "{MEMBER_SELECT} WHERE m.conversation_id = $1 AND u.username > $2 ORDER BY u.username LIMIT $3"
         );
         let rows = sqlx::query_as::<_, MemberRow>(sqlx::AssertSqlSafe(sql))
             .bind(conversation.to_string())
@@ -244,7 +244,7 @@ impl Store {
     ) -> Result<RoleChange, StoreError> {
         let mut tx = self.begin_write().await?;
         let current: Option<String> = sqlx::query_scalar(
-            "SELECT role FROM members WHERE conversation_id = ? AND user_id = ?",
+            "SELECT role FROM members WHERE conversation_id = $1 AND user_id = $2",
         )
         .bind(conversation.to_string())
         .bind(user.to_string())
@@ -255,7 +255,7 @@ impl Store {
         };
         if parse_role(&current)? == Role::Admin && role == Role::Member {
             let admins: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM members WHERE conversation_id = ? AND role = 'admin'",
+                "SELECT COUNT(*) FROM members WHERE conversation_id = $1 AND role = 'admin'",
             )
             .bind(conversation.to_string())
             .fetch_one(&mut *tx)
@@ -267,7 +267,7 @@ impl Store {
         if parse_role(&current)? == role {
             return Ok(RoleChange::Unchanged);
         }
-        sqlx::query("UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?")
+        sqlx::query("UPDATE members SET role = $1 WHERE conversation_id = $2 AND user_id = $3")
             .bind(role.as_str())
             .bind(conversation.to_string())
             .bind(user.to_string())

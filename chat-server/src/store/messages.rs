@@ -80,6 +80,16 @@ fn seq_param(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
+/// A page of history: messages of conversation `$1` past seq `$2` (older, or newer when
+/// `newer`), above the floor `$3`, at most `$4`, in the direction of travel.
+pub(super) fn history_sql(newer: bool) -> String {
+    let (direction, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
+    format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq {direction} $2 AND m.seq > $3
+         AND m.deleted_at IS NULL ORDER BY m.seq {order} LIMIT $4"
+    )
+}
+
 impl Store {
     /// Stores a message under the conversation's next `seq`, with its `message.created`
     /// event.
@@ -102,12 +112,13 @@ impl Store {
         let now = now_millis();
         let mut tx = self.begin_write().await?;
         if let Some(nonce) = nonce {
-            let original: Option<String> =
-                sqlx::query_scalar("SELECT message_id FROM nonces WHERE user_id = ? AND nonce = ?")
-                    .bind(&author)
-                    .bind(nonce.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let original: Option<String> = sqlx::query_scalar(
+                "SELECT message_id FROM nonces WHERE user_id = $1 AND nonce = $2",
+            )
+            .bind(&author)
+            .bind(nonce.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some(original) = original {
                 tx.rollback().await?;
                 let message = self.message(parse_id(&original)?).await?;
@@ -115,14 +126,14 @@ impl Store {
             }
         }
         let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
         )
         .bind(&conversation)
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(&conversation)
@@ -134,7 +145,7 @@ impl Store {
         .await?;
         if let Some(nonce) = nonce {
             sqlx::query(
-                "INSERT INTO nonces (user_id, nonce, message_id, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO nonces (user_id, nonce, message_id, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(&author)
             .bind(nonce.as_str())
@@ -145,9 +156,9 @@ impl Store {
         }
         sqlx::query(
             "UPDATE members SET
-                read_seq = CASE WHEN user_id = ?2 THEN ?3 ELSE read_seq END,
+                read_seq = CASE WHEN user_id = $2 THEN $3 ELSE read_seq END,
                 hidden = 0
-             WHERE conversation_id = ?1 AND (user_id = ?2 OR hidden = 1)",
+             WHERE conversation_id = $1 AND (user_id = $2 OR hidden = 1)",
         )
         .bind(&conversation)
         .bind(&author)
@@ -160,7 +171,7 @@ impl Store {
             NewEvent::message(EventKind::MessageCreated, parse_id(&id)?, count(seq)),
         )
         .await?;
-        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?");
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
         let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
             .bind(&id)
             .fetch_one(&mut *tx)
@@ -180,7 +191,7 @@ impl Store {
         nonce: &Nonce,
     ) -> Result<Option<Option<Message>>, StoreError> {
         let original: Option<String> =
-            sqlx::query_scalar("SELECT message_id FROM nonces WHERE user_id = ? AND nonce = ?")
+            sqlx::query_scalar("SELECT message_id FROM nonces WHERE user_id = $1 AND nonce = $2")
                 .bind(author.to_string())
                 .bind(nonce.as_str())
                 .fetch_optional(self.pool())
@@ -193,8 +204,8 @@ impl Store {
 
     /// The facts about a message needed to authorize an action on it.
     pub async fn message_meta(&self, id: MessageId) -> Result<Option<MessageMeta>, StoreError> {
-        let row: Option<(String, Option<String>, i64, bool)> = sqlx::query_as(
-            "SELECT conversation_id, author_id, seq, deleted_at IS NOT NULL FROM messages WHERE id = ?",
+        let row: Option<(String, Option<String>, i64, super::Flag)> = sqlx::query_as(
+            "SELECT conversation_id, author_id, seq, deleted_at IS NOT NULL FROM messages WHERE id = $1",
         )
         .bind(id.to_string())
         .fetch_optional(self.pool())
@@ -204,7 +215,7 @@ impl Store {
                 conversation_id: parse_id(&conversation)?,
                 author_id: author.as_deref().map(parse_id).transpose()?,
                 seq: count(seq),
-                deleted,
+                deleted: deleted.into(),
             })
         })
         .transpose()
@@ -212,7 +223,7 @@ impl Store {
 
     /// A message that is not deleted.
     pub async fn message(&self, id: MessageId) -> Result<Option<Message>, StoreError> {
-        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ? AND m.deleted_at IS NULL");
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1 AND m.deleted_at IS NULL");
         sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .fetch_optional(self.pool())
@@ -231,17 +242,12 @@ impl Store {
         limit: PageLimit,
     ) -> Result<(Vec<Message>, bool), StoreError> {
         // Keyset pagination on the (conversation_id, seq) unique index; never OFFSET.
-        let (bound, newer, order) = match anchor {
-            Anchor::Latest => (i64::MAX, false, "DESC"),
-            Anchor::Before(seq) => (seq_param(seq), false, "DESC"),
-            Anchor::After(seq) => (seq_param(seq), true, "ASC"),
+        let (bound, newer) = match anchor {
+            Anchor::Latest => (i64::MAX, false),
+            Anchor::Before(seq) => (seq_param(seq), false),
+            Anchor::After(seq) => (seq_param(seq), true),
         };
-        let direction = if newer { ">" } else { "<" };
-        let sql = format!(
-            "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.seq {direction} ?2 AND m.seq > ?3
-             AND m.deleted_at IS NULL ORDER BY m.seq {order} LIMIT ?4"
-        );
-        let rows = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(history_sql(newer)))
             .bind(conversation.to_string())
             .bind(bound)
             .bind(seq_param(floor_seq))
@@ -264,7 +270,7 @@ impl Store {
     ) -> Result<Option<(Message, u64)>, StoreError> {
         let mut tx = self.begin_write().await?;
         let updated: Option<(String, i64)> = sqlx::query_as(
-            "UPDATE messages SET content = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL
+            "UPDATE messages SET content = $1, edited_at = $2 WHERE id = $3 AND deleted_at IS NULL
              RETURNING conversation_id, seq",
         )
         .bind(content.as_str())
@@ -281,7 +287,7 @@ impl Store {
             NewEvent::message(EventKind::MessageUpdated, id, count(seq)),
         )
         .await?;
-        let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?");
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
         let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .fetch_one(&mut *tx)
@@ -295,7 +301,7 @@ impl Store {
     pub async fn delete_message(&self, id: MessageId) -> Result<Option<Deleted>, StoreError> {
         let mut tx = self.begin_write().await?;
         let deleted: Option<(String, i64)> = sqlx::query_as(
-            "UPDATE messages SET content = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
+            "UPDATE messages SET content = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL
              RETURNING conversation_id, seq",
         )
         .bind(now_millis())

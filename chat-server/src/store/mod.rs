@@ -1,13 +1,18 @@
 //! Persistence: every SQL statement of the server lives below this module.
 //!
-//! [`Store`] wraps the connection pool. Each submodule owns the queries of one table family
-//! and returns chat-core types, so the layers above never see a row. Times are stored as
-//! milliseconds since the epoch and ids as UUID strings.
+//! [`Store`] wraps the connection pool of either backend, SQLite (the zero-config default) or
+//! PostgreSQL (several server nodes sharing one database). Each submodule owns the queries of
+//! one table family and returns chat-core types, so the layers above never see a row or know
+//! the backend. The SQL is written once, in the dialect both share: `$N` placeholders, ids as
+//! UUID strings, times as milliseconds since the epoch, flags as 0/1 integers. The schema of
+//! each backend lives in `migrations/sqlite/` and `migrations/postgres/`.
 //!
 //! Writes that must be atomic (a message and its `seq`, a lobby and its first admin) run in
-//! one transaction started with `BEGIN IMMEDIATE`: SQLite then takes the write lock up front,
-//! so concurrent writers queue on the busy timeout instead of failing with `SQLITE_BUSY` when
-//! a read transaction tries to upgrade.
+//! one transaction from [`Store::begin_write`], which serializes writers on both backends:
+//! SQLite's `BEGIN IMMEDIATE` takes the write lock up front (so writers queue on the busy
+//! timeout instead of failing with `SQLITE_BUSY` when a read transaction tries to upgrade);
+//! on PostgreSQL a transaction-scoped advisory lock does the same across every node, so the
+//! read-then-write rules (the last admin, the last member, gap-free `seq`) hold cluster-wide.
 
 pub mod admin;
 pub mod chats;
@@ -17,6 +22,7 @@ pub mod lobbies;
 pub mod login_failures;
 pub mod members;
 pub mod messages;
+pub mod plans;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -26,11 +32,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use chat_core::v1::{Timestamp, ValidationError};
-use sqlx::SqlSafeStr;
+use sqlx::AnyPool;
+use sqlx::ValueRef;
+use sqlx::any::{AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::{Any, Executor, SqlSafeStr};
 use uuid::Uuid;
 
 /// A failure of the storage layer.
@@ -54,8 +60,11 @@ impl StoreError {
     }
 }
 
-/// The migrations, embedded so the binary runs from any directory.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+/// A migration: version, description, SQL.
+type MigrationFile = (i64, &'static str, &'static str);
+
+/// The SQLite migrations, embedded so the binary runs from any directory.
+const SQLITE_MIGRATIONS: &[MigrationFile] = &[
     (
         1,
         "init",
@@ -73,40 +82,119 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The PostgreSQL migrations: the same versions and tables as SQLite's.
+const POSTGRES_MIGRATIONS: &[MigrationFile] = &[
+    (
+        1,
+        "init",
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "admin",
+        include_str!("../../../migrations/postgres/0002_admin.sql"),
+    ),
+    (
+        3,
+        "tokens",
+        include_str!("../../../migrations/postgres/0003_tokens.sql"),
+    ),
+];
+
+/// Which database the store talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, if it is one we support.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+
+    fn migrations(self) -> &'static [MigrationFile] {
+        match self {
+            Self::Sqlite => SQLITE_MIGRATIONS,
+            Self::Postgres => POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// The key of the advisory lock that serializes write transactions on PostgreSQL
+/// (an arbitrary constant: "chat" in ASCII).
+const WRITE_LOCK_KEY: i64 = 0x6368_6174;
+
 /// The database behind the server.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
     /// Opens (creating if needed) the SQLite database at `path` and applies the migrations.
-    ///
-    /// WAL mode with `synchronous = FULL`: a transaction is on disk when its commit returns,
-    /// so an acknowledged message survives both a process crash and a power loss.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // Deleted message text is overwritten on disk, not just unlinked.
-            .pragma("secure_delete", "on");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Connects to the database at `url` (`sqlite://PATH` or `postgres://…`) and applies the
+    /// migrations.
+    ///
+    /// SQLite runs in WAL mode with `synchronous = FULL`: a transaction is on disk when its
+    /// commit returns, so an acknowledged message survives both a process crash and a power
+    /// loss. PostgreSQL's defaults (`synchronous_commit = on`) give the same guarantee.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let backend = Backend::of_url(url).ok_or_else(|| {
+            StoreError::Corrupt(
+                "unsupported database URL (expected sqlite:// or postgres://)".into(),
+            )
+        })?;
+        sqlx::any::install_default_drivers();
+        let options = AnyPoolOptions::new()
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
-        let store = Self { pool };
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Per-connection settings; WAL is a property of the file but is
+                            // cheap to re-assert. Deleted message text is overwritten on disk,
+                            // not just unlinked.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;
+                                 PRAGMA secure_delete = ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(16).connect(url).await?,
+        };
+        let store = Self { pool, backend };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
-        let migrations = MIGRATIONS
+        let migrations = self
+            .backend
+            .migrations()
             .iter()
             .map(|&(version, description, sql)| {
                 Migration::new(
@@ -124,16 +212,30 @@ impl Store {
         Ok(())
     }
 
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// The connection pool, for the query modules.
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// Starts a write transaction that holds SQLite's write lock from its first statement.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Starts a write transaction that holds the database's write lock from its first
+    /// statement (see the module docs).
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Checks that the database answers.
@@ -146,6 +248,42 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A 0/1 flag column or a boolean expression, read alike from both backends: SQLite answers
+/// integers for both, PostgreSQL booleans for expressions such as `x IS NULL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        flag.0
+    }
+}
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        ty.kind().is_integer() || ty.kind() == AnyTypeInfoKind::Bool
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        if value.type_info().kind() == AnyTypeInfoKind::Bool {
+            Ok(Self(<bool as sqlx::Decode<Any>>::decode(value)?))
+        } else {
+            Ok(Self(<i64 as sqlx::Decode<Any>>::decode(value)? != 0))
+        }
+    }
+}
+
+/// A flag in stored form.
+pub(crate) fn flag(value: bool) -> i64 {
+    i64::from(value)
 }
 
 /// A new time-ordered id.
@@ -216,11 +354,19 @@ pub(crate) fn username_cursor(
 
 #[cfg(test)]
 mod tests {
-    use super::MIGRATIONS;
+    use super::Backend;
 
     #[test]
     fn every_migration_file_is_embedded_in_order() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
+        for (backend, folder) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "postgres")] {
+            check_embedded(backend, folder);
+        }
+    }
+
+    fn check_embedded(backend: Backend, folder: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(folder);
         let mut files: Vec<String> = std::fs::read_dir(&dir)
             .expect("the migrations directory")
             .map(|entry| {
@@ -233,7 +379,8 @@ mod tests {
             .filter(|name| name.ends_with(".sql"))
             .collect();
         files.sort();
-        let embedded: Vec<String> = MIGRATIONS
+        let embedded: Vec<String> = backend
+            .migrations()
             .iter()
             .map(|(version, description, _)| format!("{version:04}_{description}.sql"))
             .collect();

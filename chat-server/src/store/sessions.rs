@@ -14,7 +14,7 @@ impl Store {
         expires_at_millis: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id.to_string())
         .bind(user.to_string())
@@ -30,7 +30,7 @@ impl Store {
     pub async fn session_is_active(&self, id: Uuid, user: UserId) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+             WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3
                AND u.disabled_at IS NULL",
         )
         .bind(id.to_string())
@@ -43,7 +43,7 @@ impl Store {
 
     /// Revokes one token.
     pub async fn revoke_session(&self, id: Uuid) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_millis())
             .bind(id.to_string())
             .execute(self.pool())
@@ -58,8 +58,8 @@ impl Store {
         keep: Uuid,
     ) -> Result<Vec<Uuid>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "UPDATE sessions SET revoked_at = ?
-             WHERE user_id = ? AND id != ? AND revoked_at IS NULL
+            "UPDATE sessions SET revoked_at = $1
+             WHERE user_id = $2 AND id != $3 AND revoked_at IS NULL
              RETURNING id",
         )
         .bind(now_millis())
@@ -73,7 +73,7 @@ impl Store {
     /// Forgets tokens that expired more than a day ago.
     pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
         let cutoff = now_millis() - 24 * 60 * 60 * 1000;
-        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(cutoff)
             .execute(self.pool())
             .await?
@@ -94,8 +94,8 @@ impl Store {
             crate::extract::Via::ApiToken => {
                 let found: Option<i64> = sqlx::query_scalar(
                     "SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.owner_id
-                     WHERE t.id = ? AND t.revoked_at IS NULL
-                       AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL",
+                     WHERE t.id = $1 AND t.revoked_at IS NULL
+                       AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
                 )
                 .bind(caller.session.to_string())
                 .bind(now_millis())

@@ -9,10 +9,12 @@ struct TokenRow {
     id: String,
     kind: String,
     name: String,
+    #[sqlx(try_from = "super::Flag")]
     can_write: bool,
     created_at: i64,
     expires_at: Option<i64>,
     last_used_at: Option<i64>,
+    #[sqlx(try_from = "super::Flag")]
     revoked: bool,
 }
 
@@ -79,19 +81,19 @@ impl Store {
         let id = new_id().to_string();
         sqlx::query(
             "INSERT INTO api_tokens (id, kind, owner_id, name, can_write, secret_hash, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(kind_str(kind))
         .bind(owner.to_string())
         .bind(name.as_str())
-        .bind(can_write)
+        .bind(super::flag(can_write))
         .bind(secret_hash)
         .bind(now_millis())
         .bind(expires_at.map(|t| t.unix_millis()))
         .execute(self.pool())
         .await?;
-        let sql = format!("{TOKEN_SELECT} WHERE id = ?");
+        let sql = format!("{TOKEN_SELECT} WHERE id = $1");
         sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql))
             .bind(&id)
             .fetch_one(self.pool())
@@ -106,7 +108,7 @@ impl Store {
         owner: Option<UserId>,
     ) -> Result<Vec<ApiToken>, StoreError> {
         let sql = format!(
-            "{TOKEN_SELECT} WHERE kind = ? AND (? IS NULL OR owner_id = ?) ORDER BY id DESC"
+            "{TOKEN_SELECT} WHERE kind = $1 AND ($2 IS NULL OR owner_id = $3) ORDER BY id DESC"
         );
         let owner = owner.map(|o| o.to_string());
         sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql))
@@ -129,8 +131,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let owner = owner.map(|o| o.to_string());
         Ok(sqlx::query(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
-             WHERE id = ? AND kind = ? AND (? IS NULL OR owner_id = ?)",
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1)
+             WHERE id = $2 AND kind = $3 AND ($4 IS NULL OR owner_id = $5)",
         )
         .bind(now_millis())
         .bind(id.to_string())
@@ -152,13 +154,13 @@ impl Store {
             String,
             String,
             Option<String>,
-            bool,
+            super::Flag,
             Option<i64>,
             Option<i64>,
         );
         let row: Option<Row> = sqlx::query_as(
             "SELECT id, kind, owner_id, can_write, expires_at, last_used_at FROM api_tokens
-             WHERE secret_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+             WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
                AND (kind = 'client' OR EXISTS
                     (SELECT 1 FROM users u WHERE u.id = owner_id AND u.disabled_at IS NULL))",
         )
@@ -170,7 +172,7 @@ impl Store {
             return Ok(None);
         };
         if last_used_at.is_none_or(|at| now - at > 60_000) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(&id)
                 .execute(self.pool())
@@ -184,7 +186,7 @@ impl Store {
                 TokenKind::Personal
             },
             owner: owner.as_deref().map(parse_id).transpose()?,
-            can_write,
+            can_write: can_write.into(),
             expires_at,
         }))
     }

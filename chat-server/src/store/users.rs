@@ -13,6 +13,7 @@ struct AccountRow {
     email: Option<String>,
     display_name: String,
     description: String,
+    #[sqlx(try_from = "super::Flag")]
     is_admin: bool,
     created_at: i64,
 }
@@ -110,7 +111,7 @@ impl Store {
         let row = sqlx::query_as::<_, AccountRow>(
             // The first account of a server is its admin.
             "INSERT INTO users (id, username, password_hash, email, display_name, description, created_at, updated_at, is_admin)
-             SELECT ?, ?, ?, ?, ?, '', ?, ?, NOT EXISTS (SELECT 1 FROM users)
+             SELECT $1, $2, $3, $4, $5, '', $6, $7, CASE WHEN EXISTS (SELECT 1 FROM users) THEN 0 ELSE 1 END
              RETURNING id, username, email, display_name, description, is_admin, created_at",
         )
         .bind(&id)
@@ -135,8 +136,8 @@ impl Store {
         &self,
         username: &Username,
     ) -> Result<Option<Credentials>, StoreError> {
-        let row: Option<(String, String, bool)> = sqlx::query_as(
-            "SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE username = ?",
+        let row: Option<(String, String, super::Flag)> = sqlx::query_as(
+            "SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE username = $1",
         )
         .bind(username.as_str())
         .fetch_optional(self.pool())
@@ -145,7 +146,7 @@ impl Store {
             Ok(Credentials {
                 id: parse_id(&id)?,
                 password_hash,
-                disabled,
+                disabled: disabled.into(),
             })
         })
         .transpose()
@@ -154,7 +155,7 @@ impl Store {
     /// The password hash of a user.
     pub async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
                 .bind(id.to_string())
                 .fetch_optional(self.pool())
                 .await?,
@@ -164,7 +165,7 @@ impl Store {
     /// A user's own account.
     pub async fn account(&self, id: UserId) -> Result<Option<Account>, StoreError> {
         sqlx::query_as::<_, AccountRow>(
-            "SELECT id, username, email, display_name, description, is_admin, created_at FROM users WHERE id = ?",
+            "SELECT id, username, email, display_name, description, is_admin, created_at FROM users WHERE id = $1",
         )
         .bind(id.to_string())
         .fetch_optional(self.pool())
@@ -176,7 +177,7 @@ impl Store {
     /// A user's public profile.
     pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         sqlx::query_as::<_, UserRow>(
-            "SELECT id, username, display_name, description, created_at FROM users WHERE id = ?",
+            "SELECT id, username, display_name, description, created_at FROM users WHERE id = $1",
         )
         .bind(id.to_string())
         .fetch_optional(self.pool())
@@ -197,17 +198,17 @@ impl Store {
         };
         sqlx::query_as::<_, AccountRow>(
             "UPDATE users SET
-                display_name = COALESCE(?, display_name),
-                description = COALESCE(?, description),
-                email = CASE WHEN ? THEN ? ELSE email END,
-                password_hash = COALESCE(?, password_hash),
-                updated_at = ?
-             WHERE id = ?
+                display_name = COALESCE($1, display_name),
+                description = COALESCE($2, description),
+                email = CASE WHEN $3 = 1 THEN $4 ELSE email END,
+                password_hash = COALESCE($5, password_hash),
+                updated_at = $6
+             WHERE id = $7
              RETURNING id, username, email, display_name, description, is_admin, created_at",
         )
         .bind(changes.display_name.map(DisplayName::into_inner))
         .bind(changes.description.map(Description::into_inner))
-        .bind(set_email)
+        .bind(super::flag(set_email))
         .bind(email)
         .bind(changes.password_hash)
         .bind(now_millis())
@@ -227,14 +228,14 @@ impl Store {
         let id = id.to_string();
         let mut tx = self.begin_write().await?;
         let chats: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, user_low, user_high FROM chats WHERE user_low = ?1 OR user_high = ?1",
+            "SELECT id, user_low, user_high FROM chats WHERE user_low = $1 OR user_high = $1",
         )
         .bind(&id)
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(
             "DELETE FROM conversations WHERE id IN
-                (SELECT id FROM chats WHERE user_low = ?1 OR user_high = ?1)",
+                (SELECT id FROM chats WHERE user_low = $1 OR user_high = $1)",
         )
         .bind(&id)
         .execute(&mut *tx)
@@ -242,7 +243,7 @@ impl Store {
         let lobbies: Vec<String> = sqlx::query_scalar(
             "SELECT m.conversation_id FROM members m
              JOIN conversations c ON c.id = m.conversation_id AND c.kind = 'lobby'
-             WHERE m.user_id = ?",
+             WHERE m.user_id = $1",
         )
         .bind(&id)
         .fetch_all(&mut *tx)
@@ -254,7 +255,7 @@ impl Store {
                     .await?;
             departures.push((parse_id(lobby)?, removal));
         }
-        let deleted = sqlx::query("DELETE FROM users WHERE id = ?")
+        let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(&id)
             .execute(&mut *tx)
             .await?
@@ -287,10 +288,10 @@ impl Store {
         let pattern = like_prefix(q.unwrap_or(""));
         let rows = sqlx::query_as::<_, UserRow>(
             "SELECT id, username, display_name, description, created_at FROM users
-             WHERE username > ?1
-               AND (username LIKE ?2 ESCAPE '\\' OR display_name LIKE ?2 ESCAPE '\\')
+             WHERE username > $1
+               AND (username LIKE lower($2) ESCAPE '\\' OR lower(display_name) LIKE lower($2) ESCAPE '\\')
              ORDER BY username
-             LIMIT ?3",
+             LIMIT $3",
         )
         .bind(after.map(Cursor::as_str).unwrap_or(""))
         .bind(&pattern)

@@ -126,7 +126,7 @@ async fn deleting_the_account_keeps_lobby_messages_without_author_and_removes_di
     app.get(&format!("/api/v1/chats/{}", dm.conversation_id), &bob.token)
         .await
         .assert_error(ErrorCode::NotFound);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE id = ?")
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE id = $1")
         .bind(dm.id.to_string())
         .fetch_one(&app.db().await)
         .await

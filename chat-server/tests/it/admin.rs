@@ -283,7 +283,8 @@ async fn the_server_command_line_grants_and_revokes_admin_on_the_database() {
     let app = spawn_app().await;
     let _first = app.register("first").await;
     let second = app.register("second").await;
-    let config = chat_server::Config::with_data_dir(app.dir.path());
+    let mut config = chat_server::Config::with_data_dir(app.dir.path());
+    config.database_url = Some(app.database_url.clone());
     chat_server::manage::set_admin(&config, "second", true)
         .await
         .expect("granted");

@@ -1,55 +1,15 @@
 //! Crash safety: the real server binary killed with SIGKILL while clients send, restarted on
 //! the same database, twenty times. Every acknowledged message must be stored exactly once,
-//! and the conversation's seqs must run 1, 2, 3, … without a gap.
+//! and the conversation's seqs must run 1, 2, 3, … without a gap. On SQLite, or on
+//! PostgreSQL when the suite runs with `CHAT_TEST_DATABASE_URL`.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chat_core::v1::{AuthResponse, Lobby, Message, MessagePage};
 use serde_json::json;
 
-/// A server process on its own port, reporting where it listens.
-struct Process {
-    child: Child,
-    url: String,
-}
-
-fn start(data_dir: &std::path::Path) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chat-server"))
-        .env_clear()
-        .env("CHAT_DATA_DIR", data_dir)
-        .env("CHAT_PORT", "0")
-        .env("CHAT_BCRYPT_COST", "4")
-        .env("CHAT_SEND_BURST", "1000000")
-        .env("CHAT_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the server logs its address")
-            .expect("a line");
-        if let Some(rest) = line
-            .split("address=")
-            .nth(1)
-            .filter(|_| line.contains("listening"))
-        {
-            break format!(
-                "http://{}",
-                rest.split_whitespace().next().expect("an address")
-            );
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Process { child, url }
-}
+use crate::process::ServerProcess;
 
 /// A small deterministic generator, so a failure can be replayed.
 struct Lcg(u64);
@@ -67,11 +27,12 @@ impl Lcg {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_messages_survive_twenty_sigkills() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let database = crate::helpers::TestDatabase::create(dir.path()).await;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let mut server = start(dir.path());
+    let mut server = ServerProcess::start(dir.path(), &database.url, &[]);
     let auth: AuthResponse = http
         .post(format!("{}/api/v1/auth/register", server.url))
         .json(&json!({"username": "writer", "password": "correct horse"}))
@@ -140,8 +101,7 @@ async fn acknowledged_messages_survive_twenty_sigkills() {
             acked.push(message);
             this_round += 1;
             if this_round == kill_after {
-                server.child.kill().expect("SIGKILL");
-                let _ = server.child.wait();
+                server.kill();
                 break;
             }
         }
@@ -152,7 +112,7 @@ async fn acknowledged_messages_survive_twenty_sigkills() {
         while let Ok(message) = rx.try_recv() {
             acked.push(message);
         }
-        server = start(dir.path());
+        server = ServerProcess::start(dir.path(), &database.url, &[]);
     }
 
     // The total queue: every stored message, walked back from the newest, then reversed.
@@ -199,6 +159,4 @@ async fn acknowledged_messages_survive_twenty_sigkills() {
         );
     }
     assert!(acked.len() >= 20 * 5, "{} acknowledgements", acked.len());
-    let _ = server.child.kill();
-    let _ = server.child.wait();
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 mod images;
+mod process;
 mod ws;
 
 mod accounts;
@@ -11,6 +12,7 @@ mod admin;
 mod auth;
 mod authorization;
 mod chats;
+mod cluster;
 mod crash;
 mod gateway_connection;
 mod gateway_delivery;
@@ -20,5 +22,6 @@ mod lobbies;
 mod members;
 mod messages;
 mod meta;
+mod query_plans;
 mod tokens;
 mod users;

@@ -215,7 +215,7 @@ async fn a_deleted_message_disappears_for_everyone_and_its_text_is_erased() {
     )
     .await
     .assert_error(ErrorCode::NotFound);
-    let stored: String = sqlx::query_scalar("SELECT content FROM messages WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT content FROM messages WHERE id = $1")
         .bind(gone.id.to_string())
         .fetch_one(&app.db().await)
         .await

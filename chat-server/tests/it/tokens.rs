@@ -168,9 +168,7 @@ async fn an_expired_token_is_refused() {
         .await
         .assert_status(200);
     // Let its time pass, as far as the database is concerned.
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir.path().join("chat.db"));
-    let db = sqlx::SqlitePool::connect_with(options).await.expect("db");
+    let db = app.db().await;
     sqlx::query("UPDATE api_tokens SET expires_at = 1")
         .execute(&db)
         .await

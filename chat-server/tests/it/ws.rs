@@ -35,16 +35,7 @@ impl TestApp {
 
     /// Opens a WebSocket with `Authorization: Bearer` and returns it after `ready`.
     pub async fn ws(&self, token: &str) -> (Ws, ServerFrame) {
-        let mut ws = self
-            .ws_with(Some(token), None)
-            .await
-            .expect("upgrade accepted");
-        let ready = ws.next_frame().await;
-        assert!(
-            matches!(ready, ServerFrame::Ready { .. }),
-            "first frame: {ready:?}"
-        );
-        (ws, ready)
+        Ws::ready(&self.ws_url(), token).await
     }
 
     /// Like [`TestApp::ws`], then starts live delivery with an empty `resume`.
@@ -60,7 +51,15 @@ impl TestApp {
 
     /// Opens a WebSocket with an optional token and `Origin`; the HTTP status on refusal.
     pub async fn ws_with(&self, token: Option<&str>, origin: Option<&str>) -> Result<Ws, u16> {
-        let mut request = self.ws_url().into_client_request().expect("request");
+        Ws::connect(&self.ws_url(), token, origin).await
+    }
+}
+
+impl Ws {
+    /// Opens a WebSocket to `url` with an optional token and `Origin`; the HTTP status on
+    /// refusal.
+    pub async fn connect(url: &str, token: Option<&str>, origin: Option<&str>) -> Result<Ws, u16> {
+        let mut request = url.into_client_request().expect("request");
         if let Some(token) = token {
             request.headers_mut().insert(
                 "authorization",
@@ -78,9 +77,20 @@ impl TestApp {
             Err(e) => panic!("connect failed: {e}"),
         }
     }
-}
 
-impl Ws {
+    /// Opens a WebSocket to `url` with a token and returns it with its `ready` frame.
+    pub async fn ready(url: &str, token: &str) -> (Ws, ServerFrame) {
+        let mut ws = Ws::connect(url, Some(token), None)
+            .await
+            .expect("upgrade accepted");
+        let ready = ws.next_frame().await;
+        assert!(
+            matches!(ready, ServerFrame::Ready { .. }),
+            "first frame: {ready:?}"
+        );
+        (ws, ready)
+    }
+
     pub fn from_stream(stream: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         Self { stream }
     }

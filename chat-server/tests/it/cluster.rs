@@ -1,0 +1,297 @@
+//! Three server processes on one PostgreSQL database and one Redis act as one server:
+//! messages, presence and typing cross nodes, and the clients of a node killed with SIGKILL
+//! resume on another without losing an acknowledged message.
+//!
+//! Runs when both `CHAT_TEST_DATABASE_URL` (PostgreSQL) and `CHAT_TEST_REDIS_URL` are set, as
+//! `.ci/run` does; without them there is nothing to cluster on and the test says so.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chat_core::v1::{AuthResponse, ClientFrame, ConversationId, Lobby, Message, ServerFrame};
+use serde_json::json;
+
+use crate::helpers::{POSTGRES_VAR, TestDatabase};
+use crate::process::ServerProcess;
+use crate::ws::Ws;
+
+/// The variable naming the Redis the cluster tests use.
+const REDIS_VAR: &str = "CHAT_TEST_REDIS_URL";
+
+struct Cluster {
+    nodes: Vec<Option<ServerProcess>>,
+    http: reqwest::Client,
+    _dirs: Vec<tempfile::TempDir>,
+    _database: TestDatabase,
+}
+
+impl Cluster {
+    /// Starts `n` nodes, or `None` when the environment has no PostgreSQL and Redis.
+    async fn start(n: usize) -> Option<Self> {
+        let redis = std::env::var(REDIS_VAR).ok().filter(|v| !v.is_empty());
+        let postgres = std::env::var(POSTGRES_VAR).ok().filter(|v| !v.is_empty());
+        let (Some(redis), Some(_)) = (redis, postgres) else {
+            eprintln!("cluster test not run: set {POSTGRES_VAR} and {REDIS_VAR}");
+            return None;
+        };
+        let root = tempfile::tempdir().expect("temp dir");
+        let database = TestDatabase::create(root.path()).await;
+        // A prefix of its own keeps parallel test clusters apart on the shared Redis.
+        let prefix = format!("chat-test-{}", uuid::Uuid::now_v7().simple());
+        let mut dirs = vec![root];
+        let mut nodes = Vec::new();
+        for _ in 0..n {
+            let dir = tempfile::tempdir().expect("temp dir");
+            nodes.push(Some(ServerProcess::start(
+                dir.path(),
+                &database.url,
+                &[
+                    ("CHAT_REDIS_URL", &redis),
+                    ("CHAT_REDIS_PREFIX", &prefix),
+                    ("CHAT_JWT_SECRET", "cluster-secret-cluster-secret-cluster!"),
+                    ("CHAT_PRESENCE_TTL", "2s"),
+                ],
+            )));
+            dirs.push(dir);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client");
+        Some(Self {
+            nodes,
+            http,
+            _dirs: dirs,
+            _database: database,
+        })
+    }
+
+    fn node(&self, i: usize) -> &ServerProcess {
+        self.nodes[i].as_ref().expect("a running node")
+    }
+
+    async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        node: usize,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> T {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.node(node).url))
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("sent");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+    }
+
+    async fn register(&self, node: usize, username: &str) -> AuthResponse {
+        self.post(
+            node,
+            "/api/v1/auth/register",
+            None,
+            json!({"username": username, "password": "correct horse"}),
+        )
+        .await
+    }
+
+    async fn live(&self, node: usize, token: &str) -> Ws {
+        let (mut ws, _) = Ws::ready(&self.node(node).ws_url(), token).await;
+        let replay = ws.resume(BTreeMap::new()).await;
+        assert!(replay.is_empty(), "nothing to replay: {replay:?}");
+        ws
+    }
+}
+
+/// The next `presence` frame about `user`.
+async fn presence_of(ws: &mut Ws, user: chat_core::v1::UserId) -> bool {
+    let (frame, _) = ws
+        .until(|f| matches!(f, ServerFrame::Presence { user_id, .. } if *user_id == user))
+        .await;
+    match frame {
+        ServerFrame::Presence { online, .. } => online,
+        _ => unreachable!("matched a presence frame"),
+    }
+}
+
+/// Records the `message.created` events of one conversation, in arrival order, and the
+/// last event seq seen (the resume cursor).
+#[derive(Default)]
+struct Seen {
+    messages: Vec<Message>,
+    cursor: u64,
+}
+
+impl Seen {
+    fn take(&mut self, conversation: ConversationId, frame: ServerFrame) {
+        if let Some((c, seq)) = frame.conversation_seq()
+            && c == conversation
+        {
+            assert!(seq > self.cursor, "event {seq} after {}", self.cursor);
+            self.cursor = seq;
+            if let ServerFrame::MessageCreated { message, .. } = frame {
+                self.messages.push(message);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_act_as_one_and_clients_survive_a_node_killed_mid_stream() {
+    let Some(mut cluster) = Cluster::start(3).await else {
+        return;
+    };
+    // Arrange: alice on node 0, bob on node 1, carol on node 2, all in one lobby.
+    let alice = cluster.register(0, "alice").await;
+    let bob = cluster.register(1, "bob").await;
+    let carol = cluster.register(2, "carol").await;
+    let lobby: Lobby = cluster
+        .post(
+            0,
+            "/api/v1/lobbies",
+            Some(&alice.token),
+            json!({"name": "everywhere"}),
+        )
+        .await;
+    let join = format!("/api/v1/lobbies/{}/join", lobby.id);
+    let _: serde_json::Value = cluster.post(1, &join, Some(&bob.token), json!({})).await;
+    let _: serde_json::Value = cluster.post(2, &join, Some(&carol.token), json!({})).await;
+    let conversation: ConversationId = lobby.id.into();
+
+    // Presence crosses nodes: alice (node 0) sees bob come online on node 1.
+    let mut alice_ws = cluster.live(0, &alice.token).await;
+    let mut bob_ws = cluster.live(1, &bob.token).await;
+    assert!(presence_of(&mut alice_ws, bob.user.id).await, "bob online");
+
+    // Typing crosses nodes.
+    bob_ws
+        .send(&ClientFrame::Typing {
+            conversation_id: conversation,
+        })
+        .await;
+    let (typing, _) = alice_ws
+        .until(|f| matches!(f, ServerFrame::Typing { .. }))
+        .await;
+    assert_eq!(
+        typing,
+        ServerFrame::Typing {
+            conversation_id: conversation,
+            user_id: bob.user.id,
+            typing: true,
+        }
+    );
+
+    // Messages posted on node 2 reach node 0 and node 1 in order.
+    let path = format!("/api/v1/lobbies/{}/messages", lobby.id);
+    let mut posted = Vec::new();
+    for n in 0..20 {
+        let message: Message = cluster
+            .post(
+                2,
+                &path,
+                Some(&carol.token),
+                json!({"content": format!("m{n}")}),
+            )
+            .await;
+        posted.push(message.id);
+    }
+    for ws in [&mut alice_ws, &mut bob_ws] {
+        let mut seen = Seen::default();
+        while seen.messages.len() < posted.len() {
+            let frame = ws.next_frame().await;
+            seen.take(conversation, frame);
+        }
+        let ids: Vec<_> = seen.messages.iter().map(|m| m.id).collect();
+        assert_eq!(ids, posted, "every message once, in order");
+    }
+
+    // Act: carol listens on node 2 while a writer posts there; node 2 dies mid-stream.
+    let (mut carol_ws, _) = Ws::ready(&cluster.node(2).ws_url(), &carol.token).await;
+    let mut carol_seen = Seen::default();
+    for frame in carol_ws.resume(BTreeMap::new()).await {
+        carol_seen.take(conversation, frame);
+    }
+    assert!(
+        presence_of(&mut alice_ws, carol.user.id).await,
+        "carol online"
+    );
+    let mut acked: Vec<Message> = Vec::new();
+    let mut nonce = 0;
+    while acked.len() < 30 {
+        let message: Message = cluster
+            .post(
+                2,
+                &path,
+                Some(&bob.token),
+                json!({"content": format!("k{nonce}"), "nonce": format!("k{nonce}")}),
+            )
+            .await;
+        nonce += 1;
+        acked.push(message);
+    }
+    // Carol reads part of the stream before her node goes.
+    while carol_seen.messages.len() < 10 {
+        let frame = carol_ws.next_frame().await;
+        carol_seen.take(conversation, frame);
+    }
+    if let Some(mut node) = cluster.nodes[2].take() {
+        node.kill();
+    }
+    carol_ws.cut();
+
+    // Carol's presence on the dead node expires: alice is told she went offline.
+    assert!(
+        !presence_of(&mut alice_ws, carol.user.id).await,
+        "carol offline"
+    );
+
+    // The writer goes on through node 0, retrying with nonces as a client would.
+    while acked.len() < 60 {
+        let message: Message = cluster
+            .post(
+                0,
+                &path,
+                Some(&bob.token),
+                json!({"content": format!("k{nonce}"), "nonce": format!("k{nonce}")}),
+            )
+            .await;
+        nonce += 1;
+        acked.push(message);
+    }
+
+    // Carol resumes on node 1 from her last cursor and then receives live.
+    let (mut carol_ws, _) = Ws::ready(&cluster.node(1).ws_url(), &carol.token).await;
+    let cursors = BTreeMap::from([(conversation, carol_seen.cursor)]);
+    for frame in carol_ws.resume(cursors).await {
+        carol_seen.take(conversation, frame);
+    }
+    assert!(
+        presence_of(&mut alice_ws, carol.user.id).await,
+        "carol back"
+    );
+    let last: Message = cluster
+        .post(0, &path, Some(&alice.token), json!({"content": "last"}))
+        .await;
+    acked.push(last.clone());
+    while carol_seen.messages.last().map(|m| m.id) != Some(last.id) {
+        let frame = carol_ws.next_frame().await;
+        carol_seen.take(conversation, frame);
+    }
+
+    // Assert: carol saw every acknowledged message exactly once, in seq order.
+    let seen: Vec<_> = carol_seen.messages.iter().map(|m| m.id).collect();
+    let tail = &seen[seen.len() - acked.len()..];
+    let expected: Vec<_> = acked.iter().map(|m| m.id).collect();
+    assert_eq!(tail, expected.as_slice(), "nothing lost, nothing doubled");
+    let seqs: Vec<u64> = carol_seen.messages.iter().map(|m| m.seq).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0] + 1),
+        "gap-free seqs: {seqs:?}"
+    );
+}
