@@ -38,7 +38,7 @@ pub const KEYS: &[(&str, &str)] = &[
 /// Draws the overlay.
 pub fn draw(frame: &mut Frame<'_>, area: Rect) {
     let height = u16::try_from(KEYS.len() + COMMANDS.len() + 6).unwrap_or(u16::MAX);
-    let rect = centered(area, 78, height);
+    let rect = centered(area, 86, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     } else {
         " chat-tui · sign in "
     };
-    let rect = centered(area, 64, 13);
+    let rect = centered(area, 64, 14);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -101,9 +101,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         "Ctrl-R create an account"
     };
     lines.push(Line::styled(
-        format!("  Enter submit · Tab next field · {switch} · Esc quit"),
+        "  Enter submit · Tab next field · Esc quit",
         dim(),
     ));
+    lines.push(Line::styled(format!("  {switch}"), dim()));
     lines.push(Line::styled(
         "  The server and your session are saved for next time.",
         dim(),

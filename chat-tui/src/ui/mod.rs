@@ -63,6 +63,12 @@ pub fn areas(area: Rect, app: &App) -> Areas {
     .areas(top);
     let [header, messages] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(middle);
+    // One column of air between the sidebar's rule and the times.
+    let messages = Rect {
+        x: messages.x + 1,
+        width: messages.width.saturating_sub(1),
+        ..messages
+    };
     Areas {
         sidebar,
         header,
