@@ -960,7 +960,16 @@ fn server_frame(app: &mut App, frame: ServerFrame, fx: &mut Vec<Effect>) {
                 let mut probe = Conversation::new(conversation_id, Kind::Unknown);
                 probe.messages.push(to_msg(&message));
                 probe.history = History::Partial;
-                ui::messages::rows(app, &probe, width).len()
+                let rows = ui::messages::rows(app, &probe, width).len();
+                // The probe has a day separator of its own; it is not new on the same day.
+                let same_day = app
+                    .conversation(conversation_id)
+                    .and_then(|c| c.messages.last())
+                    .is_some_and(|last| {
+                        app.zone.day(last.created_ms)
+                            == app.zone.day(message.created_at.unix_millis())
+                    });
+                if same_day { rows - 1 } else { rows }
             };
             let selected = app.selected == Some(conversation_id);
             let Some(c) = app.conversation_mut(conversation_id) else {

@@ -737,3 +737,36 @@ fn resync_required_reloads_the_history() {
     );
     assert!(app.current().expect("open").messages.is_empty());
 }
+
+#[test]
+fn a_new_message_does_not_move_a_view_scrolled_up() {
+    let mut app = signed_in();
+    key_with(&mut app, KeyCode::Down, KeyModifiers::ALT);
+    net(
+        &mut app,
+        NetEvent::History {
+            conversation: random(),
+            before: None,
+            messages: long_history(random(), 1, 50),
+            more: false,
+        },
+    );
+    key(&mut app, KeyCode::PageUp);
+    let scroll = app.current().expect("open").scroll;
+
+    frame(
+        &mut app,
+        ServerFrame::MessageCreated {
+            conversation_id: random(),
+            seq: 51,
+            message: message(random(), 51, bob(), "one more row", NOW - 149 * MINUTE),
+        },
+    );
+
+    assert_eq!(app.current().expect("open").scroll, scroll + 1);
+    assert_eq!(
+        app.current().expect("open").unread,
+        1,
+        "not seen while scrolled up"
+    );
+}
