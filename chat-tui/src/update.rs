@@ -863,6 +863,8 @@ fn gateway(app: &mut App, event: GatewayEvent, fx: &mut Vec<Effect>) {
                 _ => Connection::Connected,
             };
             app.online.clear();
+            // The user is online by definition, even with no conversation to say so yet.
+            app.online.insert(ready.user.id);
             for state in &ready.conversations {
                 app.online.extend(state.online.iter().copied());
                 if app.conversation(state.conversation_id).is_none() {
