@@ -290,7 +290,10 @@ fn typing(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(id) = app.selected else {
         return;
     };
-    if app.editor.text().starts_with('/') || app.editor.editing.is_some() {
+    // A chat opened a moment ago has no event yet, and the server's connection does not
+    // know it until its first message: typing there would be answered `not_found`.
+    let fresh = app.conversation(id).is_none_or(|c| c.last_message_seq == 0);
+    if app.editor.text().starts_with('/') || app.editor.editing.is_some() || fresh {
         return;
     }
     let last = app.typing_sent.get(&id).copied().unwrap_or(i64::MIN);
