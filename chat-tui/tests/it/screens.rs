@@ -1,0 +1,99 @@
+//! Snapshots of the main screens, drawn on ratatui's `TestBackend` from reducer-built state
+//! with fixed times in UTC, so they are the same on every machine.
+
+use chat_core::v1::ServerFrame;
+use chat_tui::event::Event;
+use chat_tui::state::App;
+use chat_tui::time::Zone;
+use chat_tui::ui;
+use chat_tui::update::update;
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+use crate::fixtures::*;
+
+fn render(app: &App) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("a test terminal");
+    terminal.draw(|frame| ui::draw(frame, app)).expect("drawn");
+    terminal.backend().to_string()
+}
+
+#[test]
+fn login_screen() {
+    let mut app = App::new(
+        "http://127.0.0.1:8080".into(),
+        String::new(),
+        Zone::utc(),
+        "t".into(),
+    );
+    app.size = (80, 20);
+    type_text(&mut app, "alice");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "secret");
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn main_screen() {
+    let mut app = signed_in();
+    frame(
+        &mut app,
+        ServerFrame::Typing {
+            conversation_id: general(),
+            user_id: bob(),
+            typing: true,
+        },
+    );
+    type_text(&mut app, "on it, 見てみます");
+    // A pending message under the history, as when sent while offline.
+    let mut pending = signed_in();
+    type_text(&mut pending, "sent while offline");
+    key(&mut pending, KeyCode::Enter);
+    app.conversation_mut(general())
+        .expect("general")
+        .pending
+        .clone_from(&pending.conversation(general()).expect("general").pending);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn member_list_open() {
+    let mut app = signed_in();
+    key(&mut app, KeyCode::F(3));
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = signed_in();
+    app.size = (100, 40);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.show_help);
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn narrow_terminal_wraps_wide_characters() {
+    let mut app = signed_in();
+    app.size = (58, 16);
+    frame(
+        &mut app,
+        ServerFrame::MessageCreated {
+            conversation_id: general(),
+            seq: 4,
+            message: message(
+                general(),
+                4,
+                carol(),
+                "長い日本語のメッセージは二つのセルを使う文字でできています🎉🎉🎉",
+                NOW,
+            ),
+        },
+    );
+    update(&mut app, Event::Tick(NOW));
+    key_with(&mut app, KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_snapshot!(render(&app));
+}
