@@ -115,10 +115,15 @@ impl ChatClient {
         self.shared.borrow().endpoint.token.clone()
     }
 
-    /// Uses a token kept from an earlier session (or `undefined` to forget it).
+    /// Uses a token kept from an earlier session (or `undefined` to forget it). A different
+    /// token closes the gateway and forgets its resume cursors.
     #[wasm_bindgen(setter)]
     pub fn set_token(&self, token: Option<String>) {
-        self.shared.borrow_mut().endpoint.token = token.filter(|t| !t.is_empty());
+        let token = token.filter(|t| !t.is_empty());
+        if token != self.shared.borrow().endpoint.token {
+            gateway::reset(&self.shared);
+        }
+        self.shared.borrow_mut().endpoint.token = token;
     }
 
     /// The server URL given to the constructor (empty: the page's own).
@@ -138,6 +143,8 @@ impl ChatClient {
         promise(async move {
             let text = http::send(&endpoint, Method::Post, path, body).await?;
             let auth: AuthResponse = http::check(&text)?;
+            // A new session: the gateway of the previous one (if any) must not resume here.
+            gateway::reset(&shared);
             shared.borrow_mut().endpoint.token = Some(auth.token);
             Ok(crate::js::text_to_js(&text))
         })
@@ -236,7 +243,7 @@ impl ChatClient {
     pub fn logout(&self) -> Promise {
         let endpoint = self.endpoint();
         let shared = self.shared.clone();
-        gateway::disconnect(&shared);
+        gateway::reset(&shared);
         promise(async move {
             let result = http::call_empty(&endpoint, Method::Post, "/auth/logout", None).await;
             shared.borrow_mut().endpoint.token = None;

@@ -75,6 +75,16 @@ struct Connection {
     _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Detach first: the browser fires `close` later, when these callbacks are gone.
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close_with_code(1000);
+    }
+}
+
 /// Promise callbacks of a pending `connect()`.
 type Waiter = (js_sys::Function, js_sys::Function);
 
@@ -244,9 +254,8 @@ pub fn disconnect(shared: &SharedRef) {
         let gateway = &mut state.gateway;
         gateway.phase = Phase::Off;
         gateway.generation += 1;
-        if let Some(connection) = gateway.connection.take() {
-            let _ = connection.socket.close_with_code(1000);
-        }
+        // Dropping the connection detaches its callbacks and closes the socket.
+        gateway.connection = None;
         if let Some(timer) = gateway.retry_timer.take() {
             crate::js::clear_timeout(&timer);
         }
@@ -260,6 +269,13 @@ pub fn disconnect(shared: &SharedRef) {
         )]
     };
     run(shared, effects);
+}
+
+/// Forgets the session: closes the gateway and drops its cursors, for a change of account
+/// (the cursors of one user mean nothing for another).
+pub fn reset(shared: &SharedRef) {
+    disconnect(shared);
+    shared.borrow_mut().gateway = Gateway::new();
 }
 
 /// Sends `typing` for a conversation, at most once per [`TYPING_EVERY_MS`]; `false` when it
@@ -540,9 +556,8 @@ fn drop_connection(shared: &SharedRef, reason: String) {
             return;
         }
         gateway.generation += 1;
-        if let Some(connection) = gateway.connection.take() {
-            let _ = connection.socket.close();
-        }
+        // Dropping the connection detaches its callbacks and closes the socket.
+        gateway.connection = None;
         !gateway.reached_ready
     };
     if first_attempt {
@@ -584,9 +599,8 @@ fn fail(shared: &SharedRef, error: ClientError) {
         let gateway = &mut state.gateway;
         gateway.phase = Phase::Off;
         gateway.generation += 1;
-        if let Some(connection) = gateway.connection.take() {
-            let _ = connection.socket.close();
-        }
+        // Dropping the connection detaches its callbacks and closes the socket.
+        gateway.connection = None;
         if let Some((handle, _)) = gateway.heartbeat.take() {
             crate::js::clear_interval(&handle);
         }

@@ -22,3 +22,4 @@ mod messages;
 mod meta;
 mod tokens;
 mod users;
+mod web;

@@ -261,7 +261,8 @@ export class ChatClient {
      */
     get token(): string | undefined;
     /**
-     * Uses a token kept from an earlier session (or `undefined` to forget it).
+     * Uses a token kept from an earlier session (or `undefined` to forget it). A different
+     * token closes the gateway and forgets its resume cursors.
      */
     set token(value: string | null | undefined);
 }

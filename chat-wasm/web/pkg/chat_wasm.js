@@ -539,7 +539,8 @@ export class ChatClient {
         return ret;
     }
     /**
-     * Uses a token kept from an earlier session (or `undefined` to forget it).
+     * Uses a token kept from an earlier session (or `undefined` to forget it). A different
+     * token closes the gateway and forgets its resume cursors.
      * @param {string | null} [token]
      */
     set token(token) {
@@ -883,9 +884,6 @@ function __wbg_get_imports() {
         },
         __wbg_close_297c4419d0990129: function() { return handleError(function (arg0, arg1) {
             arg0.close(arg1);
-        }, arguments); },
-        __wbg_close_5ee9c5fe4e8754a4: function() { return handleError(function (arg0) {
-            arg0.close();
         }, arguments); },
         __wbg_code_3e6881d821eab2c4: function(arg0) {
             const ret = arg0.code;
