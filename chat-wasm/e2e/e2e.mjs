@@ -238,6 +238,18 @@ async function main() {
   await bob.screenshot({ path: join(outDir, "bob.png") });
   console.log(`screenshots: ${join(outDir, "alice.png")}, ${join(outDir, "bob.png")}`);
 
+  step("alice signs out and back in; her lobby and its history are there");
+  await alice.click("#logout");
+  await alice.locator("#auth").waitFor();
+  await alice.fill("#username", "alice");
+  await alice.fill("#password", "correct horse");
+  await alice.click("#auth-submit");
+  await alice.locator('#lobby-list .conv', { hasText: "general" }).click();
+  await message(alice, "after the restart").waitFor();
+  await bob.fill("#composer-input", "welcome back");
+  await bob.press("#composer-input", "Enter");
+  await message(alice, "welcome back").waitFor();
+
   if (problems.length > 0) {
     throw new Error("the pages reported errors:\n" + problems.join("\n"));
   }

@@ -68,6 +68,7 @@ async function main() {
 }
 
 function showAuth() {
+  setMode(false);
   show("loading", false);
   show("app", false);
   show("auth", true);
@@ -78,17 +79,18 @@ function showAuth() {
 
 let registering = false;
 
+function setMode(register) {
+  registering = register;
+  $("tab-login").classList.toggle("active", !register);
+  $("tab-register").classList.toggle("active", register);
+  show("display-name-row", register);
+  $("auth-submit").textContent = register ? "Create account" : "Sign in";
+  $("password").autocomplete = register ? "new-password" : "current-password";
+  $("auth-error").textContent = "";
+  validateAuth(false);
+}
+
 function wireAuth() {
-  const setMode = (register) => {
-    registering = register;
-    $("tab-login").classList.toggle("active", !register);
-    $("tab-register").classList.toggle("active", register);
-    show("display-name-row", register);
-    $("auth-submit").textContent = register ? "Create account" : "Sign in";
-    $("password").autocomplete = register ? "new-password" : "current-password";
-    $("auth-error").textContent = "";
-    validateAuth(false);
-  };
   $("tab-login").addEventListener("click", () => setMode(false));
   $("tab-register").addEventListener("click", () => setMode(true));
   for (const id of ["username", "password", "display-name"]) {
