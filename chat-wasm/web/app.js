@@ -35,6 +35,7 @@ const state = {
   lobbies: new Map(), // id -> Lobby
   chats: new Map(), // id -> Chat
   unread: new Map(), // conversation id -> count
+  counted: new Map(), // conversation id -> newest message seq the unread count includes
   online: new Set(),
   active: null, // { kind: "lobby" | "chat", id }
   messages: new Map(), // id -> Message, of the active conversation
@@ -293,6 +294,7 @@ async function loadLobbies() {
   state.lobbies = new Map(items.map((lobby) => [lobby.id, lobby]));
   for (const lobby of items) {
     state.unread.set(lobby.id, lobby.membership ? lobby.membership.unread_count : 0);
+    state.counted.set(lobby.id, lobby.last_seq);
   }
   renderLists();
 }
@@ -302,6 +304,7 @@ async function loadChats() {
   state.chats = new Map(items.map((chat) => [chat.id, chat]));
   for (const chat of items) {
     state.unread.set(chat.id, chat.unread_count);
+    state.counted.set(chat.id, chat.last_seq);
     state.names.set(chat.partner.id, chat.partner.display_name);
   }
   renderLists();
@@ -607,6 +610,8 @@ function onEvent(event) {
         if (!state.active || conversation.conversation_id !== state.active.id) {
           state.unread.set(conversation.conversation_id, conversation.unread_count);
         }
+        // Messages replayed by the resume are already in these counts.
+        state.counted.set(conversation.conversation_id, conversation.last_message_seq);
       }
       // Conversations that appeared while offline.
       if (event.conversations.some((c) => !state.lobbies.has(c.conversation_id) && !state.chats.has(c.conversation_id))) {
@@ -632,7 +637,7 @@ function onEvent(event) {
       const message = event.message;
       const id = event.conversation_id;
       if (!state.lobbies.has(id) && !state.chats.has(id)) {
-        // A new direct chat (or a lobby we were added to).
+        // A new direct chat (or a lobby we were added to): its counts come with the lists.
         loadChats().then(() => loadLobbies()).then(() => bump(id, message));
         return;
       }
@@ -686,9 +691,11 @@ function bump(id, message) {
     upsertMessage(message);
     if (message.author) showTyping(message.author.id, false);
     if (document.visibilityState === "visible") markRead(message.seq);
-  } else if (!message.author || message.author.id !== state.me.id) {
+  } else if (message.seq > (state.counted.get(id) || 0)
+    && (!message.author || message.author.id !== state.me.id)) {
     state.unread.set(id, (state.unread.get(id) || 0) + 1);
   }
+  state.counted.set(id, Math.max(message.seq, state.counted.get(id) || 0));
   const chat = state.chats.get(id);
   if (chat) chat.last_message = message;
   renderLists();
