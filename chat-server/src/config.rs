@@ -119,6 +119,11 @@ pub struct Config {
     #[arg(long, env = "CHAT_REGISTRATION", value_enum, default_value_t = RegistrationMode::Open)]
     pub registration: RegistrationMode,
 
+    /// Serve the web client from this directory instead of the copy built into the binary
+    /// (for working on `chat-wasm/web/` without rebuilding the server).
+    #[arg(long, env = "CHAT_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+
     /// Log filter, e.g. `info` or `chat_server=debug,info`.
     #[arg(long, env = "CHAT_LOG", default_value = "info")]
     pub log: String,
@@ -235,6 +240,7 @@ impl Config {
             bcrypt_cost: 12,
             allowed_origins: Vec::new(),
             log: "info".into(),
+            web_dir: None,
             registration: RegistrationMode::Open,
             gateway: GatewayConfig::default(),
         }

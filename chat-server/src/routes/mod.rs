@@ -16,6 +16,7 @@
 //! | `/api/v1/tokens/*`, `POST /api/v1/users` | [`tokens`] |
 //! | `/api/v1/ws` (WebSocket) | [`crate::gateway`] |
 //! | `/healthz`, `/api/openapi.json`, `/docs` | [`meta`] |
+//! | `/` and its assets: the browser client | [`web`] |
 
 pub mod admin;
 pub mod auth;
@@ -27,6 +28,7 @@ pub mod messages;
 pub mod meta;
 pub mod tokens;
 pub mod users;
+pub mod web;
 
 use chat_core::v1::{ErrorBody, ErrorCode};
 use salvo::catcher::Catcher;
@@ -62,7 +64,8 @@ pub fn service(state: SharedState, config: &Config) -> Service {
     let router = Router::new()
         .hoop(InjectState(state))
         .push(meta::router(&api))
-        .push(api);
+        .push(api)
+        .push(web::router(config.web_dir.clone()));
     let mut service = Service::new(router)
         .hoop(common_headers)
         .catcher(Catcher::default().hoop(json_catcher));

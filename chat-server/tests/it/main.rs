@@ -25,3 +25,4 @@ mod meta;
 mod query_plans;
 mod tokens;
 mod users;
+mod web;

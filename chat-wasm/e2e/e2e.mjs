@@ -1,0 +1,270 @@
+// End-to-end test of the browser client: the real chat-server (a debug build), headless
+// Debian Chromium driven by playwright-core, two users in two browser contexts.
+//
+//   node chat-wasm/e2e/e2e.mjs
+//
+// Environment: CHAT_SERVER_BIN (default target/debug/chat-server), CHROMIUM
+// (default /usr/bin/chromium), E2E_OUT (screenshots; default target/e2e).
+// Every wait is on a page condition with a timeout; nothing sleeps.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+const serverBin = process.env.CHAT_SERVER_BIN || join(targetDir, "debug", "chat-server");
+const outDir = process.env.E2E_OUT || join(targetDir, "e2e");
+const TIMEOUT = 15_000;
+
+const dataDir = mkdtempSync(join(tmpdir(), "chat-e2e-"));
+let server;
+let browser;
+const problems = [];
+/** Set while the server restarts: refused connections are then expected. */
+let restarting = false;
+const NETWORK_ERROR = /WebSocket connection to|ERR_CONNECTION_REFUSED|Failed to fetch/;
+
+/** Starts the server on `port` (0: any) and resolves with its URL once it listens. */
+function startServer(port) {
+  const child = spawn(serverBin, [], {
+    env: {
+      ...process.env,
+      CHAT_DATA_DIR: dataDir,
+      CHAT_HOST: "127.0.0.1",
+      CHAT_PORT: String(port),
+      CHAT_BCRYPT_COST: "4",
+      CHAT_LOG: "info",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start:\n" + log)), 60_000);
+    const onData = (chunk) => {
+      log += chunk;
+      const found = /listening.*address=([0-9.:]+)/.exec(log);
+      if (found) {
+        clearTimeout(timer);
+        resolveUrl({ child, url: `http://${found[1]}` });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`the server exited (${code}):\n${log}`)));
+  });
+}
+
+function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once("exit", done);
+    child.kill("SIGTERM");
+  });
+}
+
+function step(text) {
+  console.log(`  - ${text}`);
+}
+
+async function openPage(url, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    if (restarting && NETWORK_ERROR.test(msg.text())) return;
+    problems.push(`${name} console: ${msg.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${name} page error: ${error.message}`));
+  page.on("dialog", (dialog) => dialog.accept());
+  await page.goto(url);
+  await page.locator("#auth").waitFor();
+  return page;
+}
+
+async function register(page, username, displayName) {
+  await page.click("#tab-register");
+  await page.fill("#username", username);
+  await page.fill("#display-name", displayName);
+  await page.fill("#password", "correct horse");
+  await page.click("#auth-submit");
+  await page.locator("#app").waitFor();
+  await page.locator("#me-name", { hasText: displayName }).waitFor();
+}
+
+const message = (page, text) => page.locator("#message-list .msg .content", { hasText: text });
+
+async function main() {
+  const { child, url } = await startServer(0);
+  server = child;
+  console.log(`server at ${url}`);
+
+  step("the page is served with a strict Content-Security-Policy and the bundle as application/wasm");
+  const pageResponse = await fetch(url + "/");
+  const csp = pageResponse.headers.get("content-security-policy") || "";
+  if (!csp.includes("script-src 'self' 'wasm-unsafe-eval'")) throw new Error("CSP missing: " + csp);
+  const wasm = await fetch(url + "/pkg/chat_wasm_bg.wasm");
+  if (wasm.headers.get("content-type") !== "application/wasm") {
+    throw new Error("wasm content type: " + wasm.headers.get("content-type"));
+  }
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    // playwright gives every launch a fresh temporary profile (--user-data-dir).
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+
+  const alice = await openPage(url, "alice");
+  const bob = await openPage(url, "bob");
+
+  step("forms validate with chat-core's rules before sending");
+  await alice.click("#tab-register");
+  await alice.fill("#username", "al");
+  await alice.locator("#username-hint", { hasText: "username must be at least 3 characters long" }).waitFor();
+
+  step("alice and bob create accounts");
+  await register(alice, "alice", "Alice");
+  await register(bob, "bob", "Bob");
+
+  step("alice creates a lobby");
+  await alice.click("#new-lobby");
+  await alice.fill("#lobby-name", "general");
+  await alice.fill("#lobby-description", "Everything and nothing");
+  await alice.click("#create-submit");
+  await alice.locator("#conv-title", { hasText: "# general" }).waitFor();
+
+  step("bob finds it among the community lobbies and joins");
+  await bob.click("#browse-lobbies");
+  const card = bob.locator("#browse-list .card-item", { hasText: "# general" });
+  await card.locator(".join").click();
+  await bob.locator("#conv-title", { hasText: "# general" }).waitFor();
+  await alice.locator("#conv-subtitle", { hasText: "2 members" }).waitFor();
+
+  step("alice sees bob typing");
+  await bob.fill("#composer-input", "hi Al");
+  await alice.locator("#typing", { hasText: "Bob is typing" }).waitFor();
+
+  step("alice sends; bob sees it live, without reloading");
+  await alice.fill("#composer-input", "hello from alice");
+  await alice.click("#send");
+  await message(bob, "hello from alice").waitFor();
+
+  step("bob answers with Enter; alice sees it live");
+  await bob.fill("#composer-input", "hi alice, bob here");
+  await bob.press("#composer-input", "Enter");
+  await message(alice, "hi alice, bob here").waitFor();
+  await alice.locator("#typing", { hasText: /^$/ }).waitFor();
+
+  step("alice edits her message; bob sees the new text");
+  const mine = alice.locator("#message-list .msg.mine", { hasText: "hello from alice" });
+  await mine.hover();
+  await mine.locator(".edit").click();
+  await alice.fill("#message-list .edit-input", "hello from alice, edited");
+  await alice.press("#message-list .edit-input", "Enter");
+  await message(bob, "hello from alice, edited").waitFor();
+  await bob.locator("#message-list .msg", { hasText: "hello from alice, edited" }).locator(".edited").waitFor();
+
+  step("alice sends and deletes a message; it disappears for bob");
+  await alice.fill("#composer-input", "oops, wrong lobby");
+  await alice.press("#composer-input", "Enter");
+  await message(bob, "oops, wrong lobby").waitFor();
+  const oops = alice.locator("#message-list .msg.mine", { hasText: "oops, wrong lobby" });
+  await oops.hover();
+  await oops.locator(".delete").click();
+  await message(bob, "oops, wrong lobby").waitFor({ state: "detached" });
+
+  step("bob starts a direct chat; alice gets it with an unread count");
+  await bob.click("#new-chat");
+  await bob.fill("#people-search", "ali");
+  await bob.locator('#people-list .message[data-username="alice"]').click();
+  await bob.locator("#conv-title", { hasText: "Alice" }).waitFor();
+  await bob.fill("#composer-input", "psst, a secret");
+  await bob.press("#composer-input", "Enter");
+  await message(bob, "psst, a secret").waitFor();
+  const dm = alice.locator('#chat-list .conv', { hasText: "Bob" });
+  await dm.locator(".badge", { hasText: "1" }).waitFor();
+  await dm.click();
+  await message(alice, "psst, a secret").waitFor();
+  await dm.locator(".badge").waitFor({ state: "detached" });
+
+  step("a lobby message while alice reads the chat counts as unread");
+  await bob.locator('#lobby-list .conv', { hasText: "general" }).click();
+  await bob.fill("#composer-input", "lobby ping");
+  await bob.press("#composer-input", "Enter");
+  await alice.locator('#lobby-list .conv', { hasText: "general" }).locator(".badge", { hasText: "1" }).waitFor();
+  await alice.locator('#lobby-list .conv', { hasText: "general" }).click();
+  await message(alice, "lobby ping").waitFor();
+
+  step("the server restarts; both reconnect and resume, missing nothing, duplicating nothing");
+  const port = new URL(url).port;
+  const bobToken = await bob.evaluate(() => localStorage.getItem("chat.token"));
+  restarting = true;
+  await stopServer(server);
+  await alice.locator("#status", { hasText: "reconnecting" }).waitFor();
+  server = (await startServer(port)).child;
+  const lobbyId = await alice.locator("#lobby-list .conv", { hasText: "general" }).getAttribute("data-id");
+  const posted = await fetch(`${url}/api/v1/lobbies/${lobbyId}/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bobToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ content: "sent during the reconnect" }),
+  });
+  if (posted.status !== 201) throw new Error("posting over REST failed: " + posted.status);
+  await message(alice, "sent during the reconnect").waitFor();
+  await alice.locator("#status").waitFor({ state: "hidden" });
+  await bob.locator("#status").waitFor({ state: "hidden" });
+  await bob.fill("#composer-input", "after the restart");
+  await bob.press("#composer-input", "Enter");
+  await message(alice, "after the restart").waitFor();
+  restarting = false;
+  const copies = await message(alice, "sent during the reconnect").count();
+  if (copies !== 1) throw new Error(`expected the message once, saw it ${copies} times`);
+
+  step("screenshots");
+  mkdirSync(outDir, { recursive: true });
+  await alice.screenshot({ path: join(outDir, "alice.png") });
+  await bob.screenshot({ path: join(outDir, "bob.png") });
+  console.log(`screenshots: ${join(outDir, "alice.png")}, ${join(outDir, "bob.png")}`);
+
+  step("alice signs out and back in; her lobby and its history are there");
+  await alice.click("#logout");
+  await alice.locator("#auth").waitFor();
+  await alice.fill("#username", "alice");
+  await alice.fill("#password", "correct horse");
+  await alice.click("#auth-submit");
+  await alice.locator('#lobby-list .conv', { hasText: "general" }).click();
+  await message(alice, "after the restart").waitFor();
+  await bob.fill("#composer-input", "welcome back");
+  await bob.press("#composer-input", "Enter");
+  await message(alice, "welcome back").waitFor();
+
+  if (problems.length > 0) {
+    throw new Error("the pages reported errors:\n" + problems.join("\n"));
+  }
+}
+
+const started = Date.now();
+try {
+  await main();
+  console.log(`e2e passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  console.error("e2e FAILED:", error);
+  if (problems.length > 0) console.error(problems.join("\n"));
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close();
+  if (server) await stopServer(server).catch(() => {});
+  rmSync(dataDir, { recursive: true, force: true });
+}
