@@ -448,7 +448,8 @@ impl QueryParams for chat_core::v1::AdminMessagesQuery {
     }
 }
 
-/// The query string parsed into `T`; a bad value is `422 validation_failed`.
+/// The query string parsed into `T`; a bad value is `422 validation_failed`, a query that is
+/// not UTF-8 `400 bad_request`.
 pub struct ApiQuery<T>(pub T);
 
 impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiQuery<T> {
@@ -460,6 +461,13 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiQuery<T> {
     #[allow(refining_impl_trait)]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, Error> {
         let query = req.uri().query().unwrap_or("");
+        // The URL decoder replaces invalid UTF-8 with U+FFFD; refuse it instead, so that a
+        // value is what the client sent or nothing.
+        if std::str::from_utf8(&percent_decode(query)).is_err() {
+            return Err(Error::BadRequest(
+                "the query string is not UTF-8 once percent-decoded".into(),
+            ));
+        }
         serde_urlencoded::from_str(query)
             .map(Self)
             .map_err(|e| Error::InvalidBody {
@@ -473,6 +481,28 @@ impl<T: QueryParams> EndpointArgRegister for ApiQuery<T> {
     fn register(components: &mut Components, operation: &mut Operation, _: &str) {
         T::register(components, operation);
     }
+}
+
+/// The bytes of a percent-encoded text (`%` not followed by two hex digits stays as it is).
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                // Two hex digits: at most 0xff.
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// An id from the path segment named like the handler argument; a malformed one is `400`.
