@@ -289,6 +289,14 @@ async fn read_json<T: DeserializeOwned>(
     if !declared_json {
         return Err(Error::UnsupportedMediaType);
     }
+    // Every body is a JSON object. serde would also fill a struct from an array of its field
+    // values (`[null, null]`), a second spelling no client should rely on.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Error::InvalidBody {
+            path: String::new(),
+            message: "the body must be a JSON object".into(),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -326,6 +334,9 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiJson<T> {
 impl<T: DeserializeOwned + ToSchema> EndpointArgRegister for ApiJson<T> {
     fn register(components: &mut Components, operation: &mut Operation, arg: &str) {
         <JsonBody<T> as EndpointArgRegister>::register(components, operation, arg);
+        if let Some(body) = operation.request_body.as_mut() {
+            body.required = Some(salvo::oapi::Required::True);
+        }
     }
 }
 
@@ -468,11 +479,14 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiQuery<T> {
                 "the query string is not UTF-8 once percent-decoded".into(),
             ));
         }
-        serde_urlencoded::from_str(query)
+        // Through serde_path_to_error, so that the error names the parameter.
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
             .map(Self)
             .map_err(|e| Error::InvalidBody {
-                path: String::new(),
-                message: format!("invalid query string: {e}"),
+                path: e.path().to_string(),
+                message: format!("invalid query string: {}", e.inner()),
             })
     }
 }
@@ -490,7 +504,11 @@ fn percent_decode(text: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(hi), Some(lo)) => {
                 // Two hex digits: at most 0xff.
                 out.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));

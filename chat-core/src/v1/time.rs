@@ -106,9 +106,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
                 let parsed = OffsetDateTime::parse(v, &Rfc3339).map_err(E::custom)?;
-                Timestamp::from_offset_date_time(parsed).ok_or_else(|| {
-                    E::custom("the timestamp is outside years 0000–9999 in UTC")
-                })
+                Timestamp::from_offset_date_time(parsed)
+                    .ok_or_else(|| E::custom("the timestamp is outside years 0000–9999 in UTC"))
             }
         }
         deserializer.deserialize_str(Visitor)

@@ -386,7 +386,7 @@ display_newtype!(MessageContent);
 /// characters. Deliverability is not checked.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, format = Email, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}@[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "alice@example.com")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}@[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "alice@example.com")))]
 pub struct Email(String);
 
 impl Email {

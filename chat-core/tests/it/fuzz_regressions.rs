@@ -29,13 +29,19 @@ fn timestamps_at_both_ends_of_the_range_round_trip() {
         ("0000-01-01T00:00:00Z", "\"0000-01-01T00:00:00Z\""),
         ("0000-01-01T01:00:00+01:00", "\"0000-01-01T00:00:00Z\""),
         ("9999-12-31T23:59:59.999Z", "\"9999-12-31T23:59:59.999Z\""),
-        ("9999-12-31T22:59:59.999999-01:00", "\"9999-12-31T23:59:59.999Z\""),
+        (
+            "9999-12-31T22:59:59.999999-01:00",
+            "\"9999-12-31T23:59:59.999Z\"",
+        ),
     ] {
         let t: Timestamp = serde_json::from_value(serde_json::Value::String(text.to_owned()))
             .unwrap_or_else(|e| panic!("{text}: {e}"));
         let json = serde_json::to_string(&t).expect("encodes");
         assert_eq!(json, written);
-        assert_eq!(serde_json::from_str::<Timestamp>(&json).expect("decodes"), t);
+        assert_eq!(
+            serde_json::from_str::<Timestamp>(&json).expect("decodes"),
+            t
+        );
         assert!(t >= Timestamp::MIN && t <= Timestamp::MAX);
     }
 }
@@ -43,13 +49,21 @@ fn timestamps_at_both_ends_of_the_range_round_trip() {
 #[test]
 fn out_of_range_unix_times_are_none_and_conversions_saturate() {
     assert_eq!(Timestamp::from_unix_millis(i64::MAX), None);
-    assert_eq!(Timestamp::from_unix_millis(-62_167_219_200_001), None, "year -1");
+    assert_eq!(
+        Timestamp::from_unix_millis(-62_167_219_200_001),
+        None,
+        "year -1"
+    );
     assert_eq!(
         Timestamp::from_unix_millis(-62_167_219_200_000),
         Some(Timestamp::MIN)
     );
     assert_eq!(
-        Timestamp::from(time::OffsetDateTime::UNIX_EPOCH.replace_year(-5).expect("valid")),
+        Timestamp::from(
+            time::OffsetDateTime::UNIX_EPOCH
+                .replace_year(-5)
+                .expect("valid")
+        ),
         Timestamp::MIN
     );
 }
