@@ -4,8 +4,8 @@
 #![no_main]
 
 use chat_core::v1::{
-    Cursor, Description, DisplayName, Email, LobbyName, MessageContent, Nonce, PageLimit,
-    Password, SearchQuery, Timestamp, TokenName, UserId, Username,
+    Cursor, Description, DisplayName, Email, LobbyName, MessageContent, Nonce, PageLimit, Password,
+    SearchQuery, Timestamp, TokenName, UserId, Username,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -24,7 +24,12 @@ macro_rules! text_rule {
                 "{} keeps a control character: {s:?}",
                 stringify!($ty)
             );
-            assert_eq!(<$ty>::parse(s).as_ref(), Ok(&value), "{} not idempotent", stringify!($ty));
+            assert_eq!(
+                <$ty>::parse(s).as_ref(),
+                Ok(&value),
+                "{} not idempotent",
+                stringify!($ty)
+            );
         }
     };
 }
