@@ -20,7 +20,12 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -qF "$version"; then
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$version"
 fi
 
-cargo build -q -p chat-server
+# CHAT_SERVER_BIN: an already built server (CI builds it in an earlier step).
+server_bin=${CHAT_SERVER_BIN:-}
+if [ -z "$server_bin" ]; then
+  cargo build -q -p chat-server
+  server_bin="$target_dir/debug/chat-server"
+fi
 
 data=$(mktemp -d)
 log="$data/server.log"
@@ -30,7 +35,7 @@ log="$data/server.log"
 # contract the fuzzer checks. bcrypt cost 4 keeps registration and login fast.
 CHAT_DATA_DIR="$data" CHAT_PORT=0 CHAT_BCRYPT_COST=4 CHAT_LOG=info \
   CHAT_SEND_BURST=1000000 CHAT_SEND_WINDOW=1s \
-  "$target_dir/debug/chat-server" >"$log" 2>&1 &
+  "$server_bin" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
   kill "$server_pid" 2>/dev/null || true
