@@ -29,6 +29,8 @@ fi
 
 data=$(mktemp -d)
 log="$data/server.log"
+# Created here, so the wait below never reads a file the server's shell has not opened yet.
+: >"$log"
 # Rate limits: the message send limit is raised (CHAT_SEND_BURST) because the fuzzer posts
 # hundreds of messages a second as one user, and the limit is tested on its own in
 # chat-server's tests. Login throttling keeps its fixed defaults: its 429 is part of the
