@@ -289,6 +289,14 @@ async fn read_json<T: DeserializeOwned>(
     if !declared_json {
         return Err(Error::UnsupportedMediaType);
     }
+    // Every body is a JSON object. serde would also fill a struct from an array of its field
+    // values (`[null, null]`), a second spelling no client should rely on.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Error::InvalidBody {
+            path: String::new(),
+            message: "the body must be a JSON object".into(),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -326,6 +334,9 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiJson<T> {
 impl<T: DeserializeOwned + ToSchema> EndpointArgRegister for ApiJson<T> {
     fn register(components: &mut Components, operation: &mut Operation, arg: &str) {
         <JsonBody<T> as EndpointArgRegister>::register(components, operation, arg);
+        if let Some(body) = operation.request_body.as_mut() {
+            body.required = Some(salvo::oapi::Required::True);
+        }
     }
 }
 
@@ -448,7 +459,8 @@ impl QueryParams for chat_core::v1::AdminMessagesQuery {
     }
 }
 
-/// The query string parsed into `T`; a bad value is `422 validation_failed`.
+/// The query string parsed into `T`; a bad value is `422 validation_failed`, a query that is
+/// not UTF-8 `400 bad_request`.
 pub struct ApiQuery<T>(pub T);
 
 impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiQuery<T> {
@@ -460,11 +472,21 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiQuery<T> {
     #[allow(refining_impl_trait)]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, Error> {
         let query = req.uri().query().unwrap_or("");
-        serde_urlencoded::from_str(query)
+        // The URL decoder replaces invalid UTF-8 with U+FFFD; refuse it instead, so that a
+        // value is what the client sent or nothing.
+        if std::str::from_utf8(&percent_decode(query)).is_err() {
+            return Err(Error::BadRequest(
+                "the query string is not UTF-8 once percent-decoded".into(),
+            ));
+        }
+        // Through serde_path_to_error, so that the error names the parameter.
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
             .map(Self)
             .map_err(|e| Error::InvalidBody {
-                path: String::new(),
-                message: format!("invalid query string: {e}"),
+                path: e.path().to_string(),
+                message: format!("invalid query string: {}", e.inner()),
             })
     }
 }
@@ -473,6 +495,32 @@ impl<T: QueryParams> EndpointArgRegister for ApiQuery<T> {
     fn register(components: &mut Components, operation: &mut Operation, _: &str) {
         T::register(components, operation);
     }
+}
+
+/// The bytes of a percent-encoded text (`%` not followed by two hex digits stays as it is).
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                // Two hex digits: at most 0xff.
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// An id from the path segment named like the handler argument; a malformed one is `400`.

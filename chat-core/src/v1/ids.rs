@@ -43,7 +43,8 @@ macro_rules! id_type {
             type Err = InvalidId;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                // Only the canonical hyphenated form: an id has exactly one spelling on the wire.
+                // Only the hyphenated form (hex digits in either case, as RFC 9562 allows); ids are
+                // always written in lower case.
                 if s.len() != 36 {
                     return Err(InvalidId(s.to_owned()));
                 }

@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for Cursor {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, max_length = 64)))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x1F\x7F-\x9F]{0,62}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")))]
 pub struct SearchQuery(String);
 
 impl SearchQuery {

@@ -16,11 +16,39 @@ use time::format_description::well_known::Rfc3339;
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// The earliest timestamp: 0000-01-01T00:00:00.000Z.
+    pub const MIN: Self = Self::utc(0, time::Month::January, 1, 0, 0, 0, 0);
+    /// The latest timestamp: 9999-12-31T23:59:59.999Z.
+    pub const MAX: Self = Self::utc(9999, time::Month::December, 31, 23, 59, 59, 999);
+
+    /// A UTC time from its parts, for constants: invalid parts fail the build.
+    const fn utc(y: i32, m: time::Month, d: u8, h: u8, min: u8, s: u8, ms: u16) -> Self {
+        let (Ok(date), Ok(time)) = (
+            time::Date::from_calendar_date(y, m, d),
+            time::Time::from_hms_milli(h, min, s, ms),
+        ) else {
+            panic!("invalid constant timestamp")
+        };
+        Self(time::PrimitiveDateTime::new(date, time).assume_utc())
+    }
+
     /// The time `millis` milliseconds after the Unix epoch, or `None` when out of range.
     pub fn from_unix_millis(millis: i64) -> Option<Self> {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
             .ok()
-            .map(Self)
+            .and_then(Self::from_offset_date_time)
+    }
+
+    /// Converts to UTC and truncates to whole milliseconds; `None` when the time is outside
+    /// years 0000–9999 in UTC, which RFC 3339 cannot write (a parsed `9999-12-31T23:00:00-11:00`
+    /// is such a time: it falls in the year 10000).
+    pub fn from_offset_date_time(t: OffsetDateTime) -> Option<Self> {
+        let utc = t.checked_to_offset(time::UtcOffset::UTC)?;
+        if !(0..=9999).contains(&utc.year()) {
+            return None;
+        }
+        let millis = utc.millisecond();
+        Some(Self(utc.replace_millisecond(millis).unwrap_or(utc)))
     }
 
     /// Milliseconds since the Unix epoch.
@@ -37,11 +65,10 @@ impl Timestamp {
 }
 
 impl From<OffsetDateTime> for Timestamp {
-    /// Converts to UTC and truncates to whole milliseconds.
+    /// Converts to UTC and truncates to whole milliseconds; a time outside years 0000–9999
+    /// (in UTC) saturates to the nearest end of that range.
     fn from(t: OffsetDateTime) -> Self {
-        let utc = t.to_offset(time::UtcOffset::UTC);
-        let millis = utc.millisecond();
-        Self(utc.replace_millisecond(millis).unwrap_or(utc))
+        Self::from_offset_date_time(t).unwrap_or(if t.year() < 0 { Self::MIN } else { Self::MAX })
     }
 }
 
@@ -78,9 +105,9 @@ impl<'de> Deserialize<'de> for Timestamp {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                OffsetDateTime::parse(v, &Rfc3339)
-                    .map(Timestamp::from)
-                    .map_err(E::custom)
+                let parsed = OffsetDateTime::parse(v, &Rfc3339).map_err(E::custom)?;
+                Timestamp::from_offset_date_time(parsed)
+                    .ok_or_else(|| E::custom("the timestamp is outside years 0000–9999 in UTC"))
             }
         }
         deserializer.deserialize_str(Visitor)

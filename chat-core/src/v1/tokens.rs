@@ -50,6 +50,7 @@ pub struct CreateApiTokenRequest {
     /// What the token is for.
     pub name: TokenName,
     /// At least one scope.
+    #[cfg_attr(feature = "openapi", salvo(schema(min_items = 1)))]
     pub scopes: Vec<TokenScope>,
     /// When it stops working (in the future); never when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,15 @@
 //! rejects exactly what the server would.
 //!
 //! Lengths are counted in Unicode scalar values (`char`s). Single-line fields refuse every
-//! control character; multi-line fields allow newline and tab and refuse the rest.
+//! control character and the line and paragraph separators (U+2028, U+2029); multi-line
+//! fields allow newline, tab and those separators and refuse every other control character.
+//! Everything else is text and kept exactly as sent: format characters (bidi marks, joiners),
+//! combining sequences, noncharacters.
+//!
+//! The OpenAPI schemas state these rules exactly, as regular expressions: length limits apply
+//! after trimming, so they are bounds on the text between the first and the last character
+//! that is neither white space nor a control character, not a `maxLength` of the whole
+//! string. (Password byte limits cannot be written in JSON Schema; see [`Password`].)
 
 use std::fmt;
 
@@ -71,10 +79,12 @@ fn check_text(
     max: usize,
     lines: Lines,
 ) -> Result<(), ValidationError> {
-    if let Some(c) = text
-        .chars()
-        .find(|&c| c.is_control() && !(lines == Lines::Multi && (c == '\n' || c == '\t')))
-    {
+    // U+2028 and U+2029 are not control characters, but they break lines as surely as `\n`.
+    let refused = |c: char| match lines {
+        Lines::Multi => c.is_control() && c != '\n' && c != '\t',
+        Lines::Single => c.is_control() || c == '\u{2028}' || c == '\u{2029}',
+    };
+    if let Some(c) = text.chars().find(|&c| refused(c)) {
         return Err(err(
             field,
             ValidationErrorKind::InvalidCharacter(format!("U+{:04X}", u32::from(c))),
@@ -226,7 +236,7 @@ display_newtype!(Username);
 /// silently truncated. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, format = Password, min_length = 8, max_length = 72)))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, format = Password, min_length = 8, max_length = 72, pattern = r"^[^\x00-\x1F\x7F-\x9F]{8,128}$")))]
 pub struct Password(String);
 
 impl Password {
@@ -275,7 +285,7 @@ impl fmt::Debug for Password {
 /// A display name: 1–64 characters after trimming, on one line.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 64, example = "Alice Liddell")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x1F\x7F-\x9F\u2028\u2029]{0,62}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "Alice Liddell")))]
 pub struct DisplayName(String);
 
 impl DisplayName {
@@ -295,7 +305,7 @@ display_newtype!(DisplayName);
 /// A free-text description of a user or a lobby: at most 500 characters, may be empty.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, max_length = 500)))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x08\x0B-\x1F\x7F-\x9F]{0,498}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$")))]
 pub struct Description(String);
 
 impl Description {
@@ -315,7 +325,7 @@ display_newtype!(Description);
 /// A lobby name: 1–64 characters after trimming, on one line.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 64, example = "rustaceans")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x1F\x7F-\x9F\u2028\u2029]{0,62}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "rustaceans")))]
 pub struct LobbyName(String);
 
 impl LobbyName {
@@ -335,7 +345,7 @@ display_newtype!(LobbyName);
 /// The name of an API token: 1–64 characters after trimming, on one line.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 64, example = "deploy bot")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x1F\x7F-\x9F\u2028\u2029]{0,62}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "deploy bot")))]
 pub struct TokenName(String);
 
 impl TokenName {
@@ -355,7 +365,7 @@ display_newtype!(TokenName);
 /// The text of a message: 1–4000 characters after trimming; newlines and tabs allowed.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 4000, example = "hello, world")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\x00-\x08\x0B-\x1F\x7F-\x9F]{0,3998}[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "hello, world")))]
 pub struct MessageContent(String);
 
 impl MessageContent {
@@ -376,7 +386,7 @@ display_newtype!(MessageContent);
 /// characters. Deliverability is not checked.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
-#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, format = Email, max_length = 254, example = "alice@example.com")))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, pattern = r"^[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}@[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{1,252}[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$", example = "alice@example.com")))]
 pub struct Email(String);
 
 impl Email {
@@ -530,6 +540,9 @@ mod tests {
         assert!(LobbyName::parse(&"n".repeat(64)).is_ok());
         assert!(LobbyName::parse(&"n".repeat(65)).is_err());
         assert!(LobbyName::parse("tab\tname").is_err());
+        assert!(LobbyName::parse("line\u{2028}separator").is_err());
+        assert!(DisplayName::parse("paragraph\u{2029}separator").is_err());
+        assert!(Description::parse("line\u{2028}separator").is_ok());
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub(super) fn router() -> Router {
         .get(my_lobbies)
         .push(Router::with_path("community").get(community_lobbies))
         .push(
-            Router::with_path("{lobby_id}")
+            // Only id-shaped segments: `community` (and any other word) is not a lobby id, so
+            // `PATCH /lobbies/community` is 405, not a malformed id.
+            Router::with_path(r"{lobby_id|[0-9a-fA-F-]+}")
                 .get(get_lobby)
                 .patch(update_lobby)
                 .delete(delete_lobby)

@@ -25,7 +25,8 @@ pub(super) fn router() -> Router {
                 ),
         )
         .push(
-            Router::with_path("{user_id}")
+            // Only id-shaped segments, so `me` never reaches these routes.
+            Router::with_path(r"{user_id|[0-9a-fA-F-]+}")
                 .get(get_user)
                 .push(Router::with_path("messages").post(super::chats::send_to_user))
                 .push(Router::with_path("avatar").get(super::images::get_avatar)),

@@ -163,6 +163,20 @@ pub async fn update_me(
     caller: Caller,
     request: UpdateAccountRequest,
 ) -> Result<Account, Error> {
+    // Checked even when no new password comes with it: the documented limit holds for every
+    // field of the body.
+    if request
+        .current_password
+        .as_ref()
+        .is_some_and(|p| p.chars().count() > chat_core::v1::Password::MAX)
+    {
+        return Err(Error::Validation(chat_core::v1::ValidationError {
+            field: "current_password",
+            kind: chat_core::v1::ValidationErrorKind::TooLong {
+                max: chat_core::v1::Password::MAX,
+            },
+        }));
+    }
     let password_hash = match &request.password {
         Some(new) => {
             caller.require_session()?;

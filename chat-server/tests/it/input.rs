@@ -173,9 +173,16 @@ async fn bad_query_parameters_fail_validation() {
 async fn malformed_ids_in_paths_are_bad_requests() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
+    // A segment that is not even id-shaped (hex digits and dashes) names no route.
+    for path in ["/api/v1/lobbies/not-an-id/messages", "/api/v1/users/alice"] {
+        app.request(Method::GET, path, Some(&alice.token), None)
+            .await
+            .assert_error(ErrorCode::NotFound);
+    }
     for path in [
         "/api/v1/lobbies/123",
-        "/api/v1/lobbies/not-an-id/messages",
+        "/api/v1/lobbies/0123-4567/messages",
+        "/api/v1/users/abc",
         "/api/v1/chats/%00",
         "/api/v1/lobbies/01937a4c3b5e7c2a9f1e2b3c4d5e6f70",
     ] {
@@ -204,4 +211,186 @@ async fn an_authorization_header_without_bearer_is_unauthorized() {
         .await
         .expect("sent");
     assert_eq!(reply.status(), 401);
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_64_kib_is_read_and_one_byte_more_is_refused() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let path = format!("/api/v1/lobbies/{}/messages", lobby.id);
+    // Valid JSON padded with white space to the exact size.
+    let padded = |size: usize| {
+        let head = br#"{"content": "at the limit""#.to_vec();
+        let mut body = head.clone();
+        body.resize(size - 1, b' ');
+        body.push(b'}');
+        body
+    };
+    let at = raw_post(
+        &app,
+        &path,
+        &alice.token,
+        Some("application/json"),
+        padded(64 * 1024),
+    )
+    .await;
+    at.assert_status(201);
+    let past = raw_post(
+        &app,
+        &path,
+        &alice.token,
+        Some("application/json"),
+        padded(64 * 1024 + 1),
+    )
+    .await;
+    past.assert_error(ErrorCode::PayloadTooLarge);
+    let page: MessagePage = app.get(&path, &alice.token).await.expect(200);
+    assert_eq!(page.items.len(), 1, "only the body at the limit was stored");
+}
+
+#[tokio::test]
+async fn huge_negative_and_fractional_numbers_are_refused() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    app.say(&alice, &lobby, "one").await;
+    let path = format!("/api/v1/lobbies/{}/read", lobby.id);
+    // (body, code): a number JSON itself cannot hold is malformed JSON; one of the wrong kind
+    // for the field fails validation.
+    let cases: &[(&str, ErrorCode)] = &[
+        (r#"{"seq": 1e400}"#, ErrorCode::BadRequest),
+        (r#"{"seq": -1e400}"#, ErrorCode::BadRequest),
+        (
+            r#"{"seq": 18446744073709551616}"#,
+            ErrorCode::ValidationFailed,
+        ),
+        (
+            r#"{"seq": 99999999999999999999999999999999999999999}"#,
+            ErrorCode::ValidationFailed,
+        ),
+        (r#"{"seq": -1}"#, ErrorCode::ValidationFailed),
+        (r#"{"seq": 1.5}"#, ErrorCode::ValidationFailed),
+        (r#"{"seq": "1"}"#, ErrorCode::ValidationFailed),
+        (r#"{"seq": NaN}"#, ErrorCode::BadRequest),
+    ];
+    for (body, code) in cases {
+        let reply = raw_post(
+            &app,
+            &path,
+            &alice.token,
+            Some("application/json"),
+            body.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(reply.status.as_u16(), code.http_status(), "{body}");
+        reply.assert_error(*code);
+    }
+    // The largest seq is accepted (clamped to the newest message), and nothing else moved it.
+    let reply = raw_post(
+        &app,
+        &path,
+        &alice.token,
+        Some("application/json"),
+        br#"{"seq": 18446744073709551615}"#.to_vec(),
+    )
+    .await;
+    assert!(reply.status.is_success(), "{}", reply.status);
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_refused_on_every_body_route() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let message = app.say(&alice, &lobby, "hello").await;
+    let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let routes = [
+        (Method::POST, "/api/v1/auth/register".to_owned(), "username"),
+        (Method::POST, "/api/v1/auth/login".to_owned(), "username"),
+        (Method::PATCH, "/api/v1/users/me".to_owned(), "display_name"),
+        (Method::POST, "/api/v1/lobbies".to_owned(), "name"),
+        (
+            Method::PATCH,
+            format!("/api/v1/lobbies/{}", lobby.id),
+            "name",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/lobbies/{}/members/{}", lobby.id, bob.id),
+            "role",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/lobbies/{}/messages", lobby.id),
+            "content",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/messages/{}", message.id),
+            "content",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/lobbies/{}/read", lobby.id),
+            "seq",
+        ),
+        (Method::POST, "/api/v1/chats".to_owned(), "user_id"),
+        (Method::POST, "/api/v1/tokens".to_owned(), "name"),
+    ];
+    for (method, path, field) in routes {
+        for body in [
+            nested(10_000),
+            format!("{{\"{field}\": {}}}", nested(10_000)),
+            format!(
+                "{{\"{field}\": {}}}",
+                "{\"a\":".repeat(10_000) + "1" + &"}".repeat(10_000)
+            ),
+        ] {
+            let response = app
+                .client
+                .request(method.clone(), app.url(&path))
+                .bearer_auth(&alice.token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("sent");
+            let status = response.status().as_u16();
+            assert!(status == 400 || status == 422, "{method} {path}: {status}");
+        }
+    }
+    let lobbies: chat_core::v1::LobbyList =
+        app.get("/api/v1/lobbies", &alice.token).await.expect(200);
+    assert_eq!(lobbies.items.len(), 1, "nothing was created");
+}
+
+#[tokio::test]
+async fn oversized_headers_are_refused_before_any_handler() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    // A token far longer than any real one is just an invalid token.
+    let long = "x".repeat(16 * 1024);
+    app.request(Method::GET, "/api/v1/users/me", Some(&long), None)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
+    // Past hyper's header buffer the request is refused as a whole, with 431.
+    let huge = "x".repeat(1024 * 1024);
+    let response = app
+        .client
+        .get(app.url("/api/v1/users/me"))
+        .bearer_auth(&alice.token)
+        .header("x-padding", huge)
+        .send()
+        .await;
+    match response {
+        Ok(response) => assert_eq!(response.status(), 431),
+        // hyper may close the connection before the client has written everything.
+        Err(e) => assert!(e.is_request() || e.is_connect(), "{e}"),
+    }
+    // The server is unharmed.
+    app.get("/api/v1/users/me", &alice.token)
+        .await
+        .assert_status(200);
 }

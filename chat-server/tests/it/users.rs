@@ -72,9 +72,13 @@ async fn unknown_and_malformed_user_ids_are_refused() {
     )
     .await
     .assert_error(ErrorCode::NotFound);
-    app.get("/api/v1/users/not-an-id", &alice.token)
+    // Id-shaped but not an id: a bad request; not id-shaped at all: no such route.
+    app.get("/api/v1/users/0123-abcd", &alice.token)
         .await
         .assert_error(ErrorCode::BadRequest);
+    app.get("/api/v1/users/not-an-id", &alice.token)
+        .await
+        .assert_error(ErrorCode::NotFound);
 }
 
 #[tokio::test]
