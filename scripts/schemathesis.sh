@@ -68,9 +68,15 @@ CHAT_FUZZ_CLIENT_TOKEN=$(curl -sf -X POST "$url/api/v1/admin/client-tokens" \
   -d '{"name": "schemathesis"}' | jq -er .token)
 export CHAT_FUZZ_TOKEN CHAT_FUZZ_CLIENT_TOKEN
 
+# Every check but one: `ensure_resource_availability` (ST302) assumes a resource stays
+# available after its creation unless a DELETE on its own path removed it. Lobbies also go
+# when their last member leaves (`POST …/leave`) or when a server admin deletes them
+# (`DELETE /api/v1/admin/lobbies/{id}`), both documented; the stateful phase chains those
+# and then reports the lobby's 404 as a failure (seen once in 58 scenarios at this seed).
 st() {
   "$venv/bin/st" --config-file scripts/schemathesis.toml run "$url/api/openapi.json" \
-    --checks all --max-examples "$examples" --no-color "$@"
+    --checks all --exclude-checks ensure_resource_availability \
+    --max-examples "$examples" --no-color "$@"
 }
 
 started=$SECONDS
