@@ -91,6 +91,30 @@ impl Cluster {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
     }
 
+    /// Posts to `path` through `node` until `acked` holds `total` acknowledged messages, each
+    /// with a nonce of its own.
+    async fn write(
+        &self,
+        node: usize,
+        path: &str,
+        token: &str,
+        acked: &mut Vec<Message>,
+        total: usize,
+    ) {
+        while acked.len() < total {
+            let n = acked.len();
+            let message: Message = self
+                .post(
+                    node,
+                    path,
+                    Some(token),
+                    json!({"content": format!("k{n}"), "nonce": format!("k{n}")}),
+                )
+                .await;
+            acked.push(message);
+        }
+    }
+
     async fn register(&self, node: usize, username: &str) -> AuthResponse {
         self.post(
             node,
@@ -222,19 +246,7 @@ async fn three_nodes_act_as_one_and_clients_survive_a_node_killed_mid_stream() {
         "carol online"
     );
     let mut acked: Vec<Message> = Vec::new();
-    let mut nonce = 0;
-    while acked.len() < 30 {
-        let message: Message = cluster
-            .post(
-                2,
-                &path,
-                Some(&bob.token),
-                json!({"content": format!("k{nonce}"), "nonce": format!("k{nonce}")}),
-            )
-            .await;
-        nonce += 1;
-        acked.push(message);
-    }
+    cluster.write(2, &path, &bob.token, &mut acked, 30).await;
     // Carol reads part of the stream before her node goes.
     while carol_seen.messages.len() < 10 {
         let frame = carol_ws.next_frame().await;
@@ -251,19 +263,8 @@ async fn three_nodes_act_as_one_and_clients_survive_a_node_killed_mid_stream() {
         "carol offline"
     );
 
-    // The writer goes on through node 0, retrying with nonces as a client would.
-    while acked.len() < 60 {
-        let message: Message = cluster
-            .post(
-                0,
-                &path,
-                Some(&bob.token),
-                json!({"content": format!("k{nonce}"), "nonce": format!("k{nonce}")}),
-            )
-            .await;
-        nonce += 1;
-        acked.push(message);
-    }
+    // The writer goes on through another node.
+    cluster.write(0, &path, &bob.token, &mut acked, 60).await;
 
     // Carol resumes on node 1 from her last cursor and then receives live.
     let (mut carol_ws, _) = Ws::ready(&cluster.node(1).ws_url(), &carol.token).await;
