@@ -120,7 +120,6 @@ pub struct Bus {
     client: redis::Client,
     conn: redis::aio::ConnectionManager,
     out: mpsc::Sender<Vec<u8>>,
-    out_rx: std::sync::Mutex<Option<mpsc::Receiver<Vec<u8>>>>,
     connect_script: redis::Script,
     disconnect_script: redis::Script,
     bucket_script: redis::Script,
@@ -145,14 +144,13 @@ impl Bus {
         let mut conn = client.get_connection_manager().await?;
         let _: String = redis::cmd("PING").query_async(&mut conn).await?;
         let (out, out_rx) = mpsc::channel(QUEUE);
-        Ok(Self {
+        let bus = Self {
             node: Uuid::now_v7(),
             prefix: prefix.to_owned(),
             ttl: ttl.max(Duration::from_millis(300)),
             client,
             conn,
             out,
-            out_rx: std::sync::Mutex::new(Some(out_rx)),
             // Adds a connection and answers how many live ones the user has: 1 means they
             // just came online, on any node.
             connect_script: redis::Script::new(
@@ -189,7 +187,10 @@ impl Bus {
                   redis.call('PEXPIRE', KEYS[1], math.ceil(burst / per_ms) + 1000)
                   return wait",
             ),
-        })
+        };
+        // Publishing needs nothing but the queue; it ends when the bus (the sender) goes.
+        tokio::spawn(publish_loop(bus.conn.clone(), bus.channel(), out_rx));
+        Ok(bus)
     }
 
     /// This node's id.
@@ -319,18 +320,11 @@ impl Bus {
         })
     }
 
-    /// Starts the node's background work: publishing, listening, heartbeats and sweeps.
+    /// Starts the node's background work that needs the server's state: listening,
+    /// heartbeats and sweeps (publishing started with the connection).
     pub fn spawn(state: SharedState, stop: tokio::sync::watch::Receiver<bool>) {
-        let Some(bus) = state.hub.bus() else {
+        if state.hub.bus().is_none() {
             return;
-        };
-        let rx = bus
-            .out_rx
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(rx) = rx {
-            tokio::spawn(publish_loop(bus.conn.clone(), bus.channel(), rx));
         }
         tokio::spawn(listen_loop(state.clone(), stop.clone()));
         tokio::spawn(presence_loop(state, stop));

@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A migration could not be applied.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database URL names no backend the server supports.
+    #[error("unsupported database URL (expected sqlite:// or postgres://)")]
+    UnsupportedUrl,
     /// A stored value no longer parses; the database was changed outside the server.
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -154,11 +157,7 @@ impl Store {
     /// commit returns, so an acknowledged message survives both a process crash and a power
     /// loss. PostgreSQL's defaults (`synchronous_commit = on`) give the same guarantee.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let backend = Backend::of_url(url).ok_or_else(|| {
-            StoreError::Corrupt(
-                "unsupported database URL (expected sqlite:// or postgres://)".into(),
-            )
-        })?;
+        let backend = Backend::of_url(url).ok_or(StoreError::UnsupportedUrl)?;
         sqlx::any::install_default_drivers();
         let options = AnyPoolOptions::new()
             .min_connections(1)
