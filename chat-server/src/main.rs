@@ -64,6 +64,11 @@ async fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    match chat_server::server::raise_open_files_limit() {
+        Ok(Some(limit)) => tracing::debug!(limit, "open files limit"),
+        Ok(None) => tracing::debug!("no open files limit"),
+        Err(error) => tracing::warn!(%error, "cannot raise the open files limit"),
+    }
     let server = Server::build(config)
         .await
         .context("cannot start the server")?;

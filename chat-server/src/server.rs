@@ -197,6 +197,26 @@ impl Server {
     }
 }
 
+/// Raises this process's open-files soft limit to its hard limit and returns the new limit.
+///
+/// Every connection is a file descriptor, and the usual soft limit (1,024) would cap a server
+/// at about a thousand clients while the hard limit allows far more. The binary calls this
+/// at start; embedders decide for their own process.
+pub fn raise_open_files_limit() -> std::io::Result<Option<u64>> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current != limit.maximum {
+        setrlimit(
+            Resource::Nofile,
+            rustix::process::Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            },
+        )?;
+    }
+    Ok(limit.maximum)
+}
+
 /// Opens the configured database, creating an SQLite file's directory if needed.
 pub(crate) async fn open_store(config: &Config) -> Result<Store, StartupError> {
     let database = config.database().map_err(StartupError::Config)?;

@@ -22,6 +22,8 @@ use chat_core::v1::{
     CallRelay, CallSignal, ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, SessionId,
     UserId, close_code,
 };
+use futures_util::{SinkExt, StreamExt};
+use futures_util::stream::FuturesOrdered;
 use salvo::websocket::{Message, WebSocket};
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -41,6 +43,17 @@ const MAX_CALL_PAYLOAD: usize = 16 * 1024;
 const MAX_CALL_ID: usize = 64;
 /// Calls one connection may take part in at once.
 const MAX_CALLS: usize = 16;
+/// Queued items written before one flush, at most: a burst of events costs one write to the
+/// socket instead of one per frame.
+const MAX_BURST: usize = 64;
+/// Posts of one connection waiting for their commit, at most; the socket is not read while
+/// this many are pending.
+const MAX_PENDING_POSTS: usize = 64;
+
+/// A post waiting for its commit, answered with `ack` or `error` when it is done.
+type PendingAck = std::pin::Pin<
+    Box<dyn Future<Output = (Nonce, Result<chat_core::v1::Message, Error>)> + Send>,
+>;
 
 /// A token bucket: `BURST` frames, refilled at `PER_SECOND`.
 struct FrameBudget {
@@ -115,6 +128,11 @@ struct Session {
     /// message rate limit.
     budget: FrameBudget,
     last_heard: Instant,
+    /// Posts queued for the database, oldest first: the next frame is read while they
+    /// commit, so one connection's posts share commits instead of waiting for each other.
+    pending_posts: FuturesOrdered<PendingAck>,
+    /// While set, writes are buffered and [`Session::flush`] sends them (see [`MAX_BURST`]).
+    corked: bool,
 }
 
 /// Runs a connection to its end. `caller` is set when the upgrade carried a valid token.
@@ -167,10 +185,30 @@ pub async fn run(state: SharedState, mut ws: WebSocket, caller: Option<Caller>) 
         calls: HashMap::new(),
         budget: FrameBudget::new(),
         last_heard: Instant::now(),
+        pending_posts: FuturesOrdered::new(),
+        corked: false,
     };
     let end = session.serve(registration, first, resume).await;
     let Session { ws, .. } = session.shutdown().await;
     finish(ws, end).await;
+}
+
+/// Runs a socket write until it completes, the client has been unreadable for `stalled`, or
+/// [`CLOSE_GRACE`] after a close request (see [`Session::send_text`]).
+async fn guarded(
+    control: &super::hub::Control,
+    stalled: Duration,
+    io: impl Future<Output = Result<(), salvo::Error>>,
+) -> Result<(), End> {
+    tokio::select! {
+        biased;
+        done = io => done.map_err(|_| End::Gone),
+        () = async {
+            control.requested().await;
+            tokio::time::sleep(CLOSE_GRACE).await;
+        } => Err(End::Gone),
+        () = tokio::time::sleep(stalled) => Err(End::Gone),
+    }
 }
 
 /// Waits for the `auth` frame of a connection opened without a token.
@@ -257,17 +295,45 @@ impl Session {
     /// client is gone (or has stopped reading for good): the connection is dropped then,
     /// so that presence, the per-user connection cap and revocations stay true.
     async fn write(&mut self, message: Message) -> Result<(), End> {
-        let control = self.control.clone();
-        let stalled = self.state.gateway.idle_timeout;
-        tokio::select! {
-            biased;
-            sent = self.ws.send(message) => sent.map_err(|_| End::Gone),
-            () = async {
-                control.requested().await;
-                tokio::time::sleep(CLOSE_GRACE).await;
-            } => Err(End::Gone),
-            () = tokio::time::sleep(stalled) => Err(End::Gone),
+        let (control, stalled, corked) = (self.control.clone(), self.state.gateway.idle_timeout, self.corked);
+        let ws = &mut self.ws;
+        guarded(&control, stalled, async {
+            if corked {
+                ws.feed(message).await
+            } else {
+                ws.send(message).await
+            }
+        })
+        .await
+    }
+
+    /// Sends what corked writes buffered, under the same deadlines as [`Session::write`].
+    async fn flush(&mut self) -> Result<(), End> {
+        let (control, stalled) = (self.control.clone(), self.state.gateway.idle_timeout);
+        guarded(&control, stalled, self.ws.flush()).await
+    }
+
+    /// Delivers `first` and whatever else is already queued (up to [`MAX_BURST`]), then
+    /// flushes once.
+    async fn deliver_burst(
+        &mut self,
+        first: Outbound,
+        rx: &mut tokio::sync::mpsc::Receiver<Outbound>,
+    ) -> Result<(), End> {
+        self.corked = true;
+        let mut delivered = self.deliver(first).await;
+        for _ in 1..MAX_BURST {
+            if delivered.is_err() {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(item) => delivered = self.deliver(item).await,
+                Err(_) => break,
+            }
         }
+        self.corked = false;
+        delivered?;
+        self.flush().await
     }
 
     async fn send(&mut self, frame: &ServerFrame) -> Result<(), End> {
@@ -306,7 +372,10 @@ impl Session {
             let step = tokio::select! {
                 biased;
                 code = control.requested() => Err(End::Close(code, close_reason(code))),
-                message = self.ws.recv() => match message {
+                Some((nonce, result)) = self.pending_posts.next(), if !self.pending_posts.is_empty() => {
+                    self.reply(Some(nonce), result.map(Some)).await
+                }
+                message = self.ws.recv(), if self.pending_posts.len() < MAX_PENDING_POSTS => match message {
                     None => Err(End::Gone),
                     Some(Err(e)) => Err(read_error(&e)),
                     Some(Ok(message)) => {
@@ -315,7 +384,7 @@ impl Session {
                     }
                 },
                 item = rx.recv(), if live => match item {
-                    Some(item) => self.deliver(item).await,
+                    Some(item) => self.deliver_burst(item, &mut rx).await,
                     None => Err(End::Close(close_code::LAGGED, "too slow; reconnect and resume")),
                 },
                 _ = ping.tick() => self.write(Message::ping(Vec::new())).await,
@@ -667,7 +736,7 @@ impl Session {
                 nonce,
             } => {
                 self.stop_typing(conversation_id);
-                let result = messages::send(
+                let submitted = messages::submit(
                     &state,
                     caller,
                     Target::Any(conversation_id),
@@ -675,7 +744,16 @@ impl Session {
                     Some(nonce.clone()),
                 )
                 .await;
-                self.reply(Some(nonce), result.map(Some)).await
+                // Refusals queue behind earlier posts too: a connection's sends are answered
+                // in the order they were sent.
+                self.pending_posts.push_back(Box::pin(async move {
+                    let result = match submitted {
+                        Ok(submitted) => messages::complete(&state, submitted).await,
+                        Err(error) => Err(error),
+                    };
+                    (nonce, result)
+                }));
+                Ok(())
             }
             ClientFrame::MessageEdit {
                 message_id,

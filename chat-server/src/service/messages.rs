@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::AppState;
 use crate::store::conversations::ConversationKind;
-use crate::store::messages::{Anchor, Posted};
+use crate::store::messages::{Anchor, PendingPost, Posted};
 
 /// Posts a message to a conversation the caller belongs to. A `nonce` used before returns
 /// the original message without posting again.
@@ -24,6 +24,36 @@ pub async fn send(
     content: MessageContent,
     nonce: Option<Nonce>,
 ) -> Result<Message, Error> {
+    let submitted = submit(state, caller, target, content, nonce).await?;
+    complete(state, submitted).await
+}
+
+/// A post that passed every check and waits in the writer's queue (or was answered at once).
+#[derive(Debug)]
+pub enum Submitted {
+    /// Queued; [`complete`] waits for its commit.
+    Queued {
+        /// The write.
+        post: PendingPost,
+        /// Where.
+        conversation_id: ConversationId,
+        /// Whether that is a chat (which a post brings back for a partner who deleted it).
+        chat: bool,
+    },
+    /// A resent nonce, answered without writing.
+    Answered(Message),
+}
+
+/// The first half of [`send`]: checks membership, nonce and rate limit, then queues the post.
+/// Posts submitted one after another are stored in that order, so a connection can submit
+/// its next post while the previous one commits.
+pub async fn submit(
+    state: &AppState,
+    caller: Caller,
+    target: Target,
+    content: MessageContent,
+    nonce: Option<Nonce>,
+) -> Result<Submitted, Error> {
     let membership = access::conversation_member(state, caller.user_id, target).await?;
     let conversation_id = target.id();
     // A retry of a message already stored is answered before the rate limit is charged:
@@ -31,20 +61,37 @@ pub async fn send(
     if let Some(nonce) = &nonce
         && let Some(original) = state.store.nonce_original(caller.user_id, nonce).await?
     {
-        return accept_duplicate(original, conversation_id);
+        return accept_duplicate(original, conversation_id).map(Submitted::Answered);
     }
     state
         .limiter
         .take(caller.user_id, state.hub.bus())
         .await
         .map_err(|retry_after| Error::RateLimited { retry_after })?;
-    match state
+    let post = state
         .store
-        .insert_message(conversation_id, caller.user_id, &content, nonce.as_ref())
-        .await?
-    {
+        .submit_message(conversation_id, caller.user_id, &content, nonce.as_ref())
+        .await?;
+    Ok(Submitted::Queued {
+        post,
+        conversation_id,
+        chat: membership.kind == ConversationKind::Chat,
+    })
+}
+
+/// The second half of [`send`]: waits for the commit, then publishes the message.
+pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message, Error> {
+    let (post, conversation_id, chat) = match submitted {
+        Submitted::Answered(message) => return Ok(message),
+        Submitted::Queued {
+            post,
+            conversation_id,
+            chat,
+        } => (post, conversation_id, chat),
+    };
+    match post.posted(&state.store).await? {
         Posted::New { message, event_seq } => {
-            if membership.kind == ConversationKind::Chat {
+            if chat {
                 // The message brings the chat back for a partner who had deleted it.
                 for user in state.store.member_ids(conversation_id).await? {
                     state.hub.subscribe_user(user, conversation_id);

@@ -36,7 +36,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::MessageCreated => "message.created",
             Self::MessageUpdated => "message.updated",

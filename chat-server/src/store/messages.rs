@@ -5,17 +5,18 @@ use chat_core::v1::{
 };
 
 use super::events::{self, EventKind, NewEvent};
+use super::writer::{NewPost, Queued, Written};
 
-use super::{Store, StoreError, count, new_id, now_millis, parse_id, parse_text, timestamp};
+use super::{Store, StoreError, count, now_millis, parse_id, parse_text, timestamp};
 
-const MESSAGE_SELECT: &str = "
+pub(super) const MESSAGE_SELECT: &str = "
     SELECT m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at,
         u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name
     FROM messages m LEFT JOIN users u ON u.id = m.author_id";
 
 #[derive(sqlx::FromRow)]
-struct MessageRow {
-    id: String,
+pub(super) struct MessageRow {
+    pub(super) id: String,
     conversation_id: String,
     seq: i64,
     content: String,
@@ -27,7 +28,7 @@ struct MessageRow {
 }
 
 impl MessageRow {
-    fn into_message(self) -> Result<Message, StoreError> {
+    pub(super) fn into_message(self) -> Result<Message, StoreError> {
         let author = match (
             self.author_id,
             self.author_username,
@@ -92,13 +93,12 @@ pub(super) fn history_sql(newer: bool) -> String {
 
 impl Store {
     /// Stores a message under the conversation's next `seq`, with its `message.created`
-    /// event.
+    /// event, once it is committed (through the group-commit [`super::writer`]).
     ///
-    /// The counter updates and the insert commit together, and SQLite has a single writer,
-    /// so seqs are gap-free and unique. Posting also marks the conversation read up to the
-    /// new message for its author and brings a chat back for members who had deleted it.
-    /// With a `nonce` the author used before, nothing is written and the original message
-    /// is returned.
+    /// Seqs are gap-free and unique: the counter updates and the inserts commit together
+    /// under the write lock. Posting also marks the conversation read up to the new message
+    /// for its author and brings a chat back for members who had deleted it. With a `nonce`
+    /// the author used before, nothing is written and the original message is returned.
     pub async fn insert_message(
         &self,
         conversation: ConversationId,
@@ -106,81 +106,31 @@ impl Store {
         content: &MessageContent,
         nonce: Option<&Nonce>,
     ) -> Result<Posted, StoreError> {
-        let id = new_id().to_string();
-        let conversation = conversation.to_string();
-        let author = author.to_string();
-        let now = now_millis();
-        let mut tx = self.begin_write().await?;
-        if let Some(nonce) = nonce {
-            let original: Option<String> = sqlx::query_scalar(
-                "SELECT message_id FROM nonces WHERE user_id = $1 AND nonce = $2",
-            )
-            .bind(&author)
-            .bind(nonce.as_str())
-            .fetch_optional(&mut *tx)
+        self.submit_message(conversation, author, content, nonce)
+            .await?
+            .posted(self)
+            .await
+    }
+
+    /// [`Store::insert_message`] in two steps: queue the post now (in order), wait for its
+    /// commit later.
+    pub async fn submit_message(
+        &self,
+        conversation: ConversationId,
+        author: UserId,
+        content: &MessageContent,
+        nonce: Option<&Nonce>,
+    ) -> Result<PendingPost, StoreError> {
+        let queued = self
+            .writer()
+            .submit(NewPost {
+                conversation,
+                author,
+                content: content.clone(),
+                nonce: nonce.cloned(),
+            })
             .await?;
-            if let Some(original) = original {
-                tx.rollback().await?;
-                let message = self.message(parse_id(&original)?).await?;
-                return Ok(Posted::Duplicate(message));
-            }
-        }
-        let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
-        )
-        .bind(&conversation)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(&conversation)
-        .bind(seq)
-        .bind(&author)
-        .bind(content.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(nonce) = nonce {
-            sqlx::query(
-                "INSERT INTO nonces (user_id, nonce, message_id, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&author)
-            .bind(nonce.as_str())
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "UPDATE members SET
-                read_seq = CASE WHEN user_id = $2 THEN $3 ELSE read_seq END,
-                hidden = 0
-             WHERE conversation_id = $1 AND (user_id = $2 OR hidden = 1)",
-        )
-        .bind(&conversation)
-        .bind(&author)
-        .bind(seq)
-        .execute(&mut *tx)
-        .await?;
-        let event_seq = events::append(
-            &mut tx,
-            &conversation,
-            NewEvent::message(EventKind::MessageCreated, parse_id(&id)?, count(seq)),
-        )
-        .await?;
-        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
-        let row = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql))
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Posted::New {
-            message: row.into_message()?,
-            event_seq,
-        })
+        Ok(PendingPost(queued))
     }
 
     /// The message first sent with this nonce by `author` (`Some(None)`: since deleted), or
@@ -323,6 +273,22 @@ impl Store {
             message_seq: count(seq),
             event_seq,
         }))
+    }
+}
+
+/// A post queued for the group-commit writer.
+#[derive(Debug)]
+pub struct PendingPost(Queued);
+
+impl PendingPost {
+    /// Waits for the commit.
+    pub async fn posted(self, store: &Store) -> Result<Posted, StoreError> {
+        match self.0.committed().await? {
+            Written::New(message, event_seq) => Ok(Posted::New { message, event_seq }),
+            Written::Duplicate(original) => {
+                Ok(Posted::Duplicate(store.message(parse_id(&original)?).await?))
+            }
+        }
     }
 }
 

@@ -13,6 +13,8 @@
 //! timeout instead of failing with `SQLITE_BUSY` when a read transaction tries to upgrade);
 //! on PostgreSQL a transaction-scoped advisory lock does the same across every node, so the
 //! read-then-write rules (the last admin, the last member, gap-free `seq`) hold cluster-wide.
+//! Posted messages, the hot write, go through [`writer`], which commits concurrent posts
+//! together in one such transaction (group commit).
 
 pub mod admin;
 pub mod chats;
@@ -26,6 +28,7 @@ pub mod plans;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod writer;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -142,6 +145,7 @@ const WRITE_LOCK_KEY: i64 = 0x6368_6174;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: writer::Writer,
 }
 
 impl Store {
@@ -185,7 +189,12 @@ impl Store {
             }
             Backend::Postgres => options.max_connections(16).connect(url).await?,
         };
-        let store = Self { pool, backend };
+        let writer = writer::Writer::spawn(pool.clone(), backend);
+        let store = Self {
+            pool,
+            backend,
+            writer,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -224,17 +233,12 @@ impl Store {
     /// Starts a write transaction that holds the database's write lock from its first
     /// statement (see the module docs).
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
-        match self.backend {
-            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(tx)
-            }
-        }
+        begin_write(&self.pool, self.backend).await
+    }
+
+    /// The group-commit writer of posted messages.
+    pub(crate) fn writer(&self) -> &writer::Writer {
+        &self.writer
     }
 
     /// Checks that the database answers.
@@ -276,6 +280,24 @@ impl<'r> sqlx::Decode<'r, Any> for Flag {
             Ok(Self(<bool as sqlx::Decode<Any>>::decode(value)?))
         } else {
             Ok(Self(<i64 as sqlx::Decode<Any>>::decode(value)? != 0))
+        }
+    }
+}
+
+/// [`Store::begin_write`] on a bare pool (the group-commit writer holds no `Store`).
+pub(crate) async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
+    match backend {
+        Backend::Sqlite => Ok(pool.begin_with("BEGIN IMMEDIATE").await?),
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK_KEY)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
         }
     }
 }

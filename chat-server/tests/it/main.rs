@@ -17,6 +17,7 @@ mod crash;
 mod gateway_connection;
 mod gateway_delivery;
 mod gateway_resume;
+mod group_commit;
 mod input;
 mod input_text;
 mod lobbies;

@@ -1,0 +1,411 @@
+//! Group commit of posted messages: one writer task per store turns concurrent posts into one
+//! transaction.
+//!
+//! A post is acknowledged only once it is durable, and a durable commit costs an fsync
+//! (SQLite with `synchronous = FULL`) or a WAL flush (PostgreSQL) — far more than the inserts
+//! themselves. So posts queue on a bounded channel, and the writer takes everything that
+//! queued while the previous batch was committing (at most [`MAX_BATCH`]), writes it with a
+//! fixed handful of multi-row statements in one write transaction, and answers each poster
+//! after the commit. Under light load a batch is a single post and nothing waits; under
+//! heavy load one commit covers hundreds of posts. Nothing is delayed to fill a batch.
+//!
+//! A batch holds the database's write lock like any other write (see [`super`]), so seqs stay
+//! gap-free and unique. A post that cannot be written (its conversation was deleted a moment
+//! ago) fails alone; if the whole transaction fails, each post of the batch is retried in a
+//! transaction of its own, so one bad post never fails its neighbours.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chat_core::v1::{ConversationId, Message, MessageContent, Nonce, UserId};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe};
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::EventKind;
+use super::messages::{MESSAGE_SELECT, MessageRow};
+use super::{Backend, StoreError, begin_write, count, new_id, now_millis};
+
+/// Posts written in one transaction, at most. Bounds the statements' parameter counts
+/// (6 per row: far below SQLite's 32,766 and PostgreSQL's 65,535) and the latency a post
+/// waits behind others.
+pub const MAX_BATCH: usize = 256;
+
+/// Posts waiting for the writer, at most; posters wait for room beyond that.
+const QUEUE: usize = 4096;
+
+/// A message to store.
+#[derive(Debug)]
+pub struct NewPost {
+    /// Where.
+    pub conversation: ConversationId,
+    /// Who.
+    pub author: UserId,
+    /// What.
+    pub content: MessageContent,
+    /// The author's idempotency key, if any.
+    pub nonce: Option<Nonce>,
+}
+
+/// What the writer did with a post.
+#[derive(Debug)]
+pub enum Written {
+    /// Stored as this message, with its `message.created` event seq.
+    New(Message, u64),
+    /// The nonce was used before, for the message with this id.
+    Duplicate(String),
+}
+
+type Reply = oneshot::Sender<Result<Written, StoreError>>;
+
+/// The handle posters use; cheap to clone. The writer task stops when the last handle is
+/// dropped.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    queue: mpsc::Sender<(NewPost, Reply)>,
+}
+
+impl Writer {
+    /// Starts the writer task on the current runtime.
+    pub fn spawn(pool: AnyPool, backend: Backend) -> Self {
+        let (queue, posts) = mpsc::channel(QUEUE);
+        tokio::spawn(run(pool, backend, posts));
+        Self { queue }
+    }
+
+    /// Queues a post (waiting only for room in the queue) and returns the wait for its
+    /// commit. Posts are written in the order they were queued, so a connection that queues
+    /// its posts one after another keeps their order while their commits overlap.
+    pub async fn submit(&self, post: NewPost) -> Result<Queued, StoreError> {
+        let slot = self.queue.reserve().await.map_err(|_| closed())?;
+        let (reply, answer) = oneshot::channel();
+        slot.send((post, reply));
+        Ok(Queued(answer))
+    }
+}
+
+/// A post in the writer's queue.
+#[derive(Debug)]
+pub struct Queued(oneshot::Receiver<Result<Written, StoreError>>);
+
+impl Queued {
+    /// Waits until the post is committed (or refused).
+    pub async fn committed(self) -> Result<Written, StoreError> {
+        self.0.await.map_err(|_| closed())?
+    }
+}
+
+/// The writer stopped: the store was closed.
+fn closed() -> StoreError {
+    StoreError::Database(sqlx::Error::PoolClosed)
+}
+
+async fn run(pool: AnyPool, backend: Backend, mut posts: mpsc::Receiver<(NewPost, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while posts.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (items, replies): (Vec<NewPost>, Vec<Reply>) = batch.drain(..).unzip();
+        match write(&pool, backend, &items).await {
+            Ok(results) => answer(replies, results),
+            Err(error) if items.len() == 1 => answer(replies, vec![Err(error)]),
+            Err(error) => {
+                tracing::warn!(%error, posts = items.len(), "batch failed; writing its posts one by one");
+                for (item, reply) in items.into_iter().zip(replies) {
+                    let result = match write(&pool, backend, std::slice::from_ref(&item)).await {
+                        Ok(mut results) => results.pop().unwrap_or(Err(missing())),
+                        Err(error) => Err(error),
+                    };
+                    let _ = reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+fn answer(replies: Vec<Reply>, results: Vec<Result<Written, StoreError>>) {
+    for (reply, result) in replies.into_iter().zip(results) {
+        // A poster that gave up (its connection closed) has nobody left to tell.
+        let _ = reply.send(result);
+    }
+}
+
+/// The error of a post whose conversation no longer exists, as a single-row write reports it.
+fn missing() -> StoreError {
+    StoreError::Database(sqlx::Error::RowNotFound)
+}
+
+/// `($a, $a+1, …), (…)`: `rows` rows of `columns` placeholders numbered from `first`.
+fn placeholders(rows: usize, columns: usize, first: usize) -> String {
+    let mut sql = String::new();
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            let sep = if column == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}${}", first + row * columns + column);
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// A post on its way into the tables.
+struct Placed {
+    item: usize,
+    id: String,
+    conversation: String,
+    author: String,
+    seq: i64,
+    event_seq: i64,
+}
+
+/// Writes a batch in one transaction. `Err` means nothing was written.
+async fn write(
+    pool: &AnyPool,
+    backend: Backend,
+    items: &[NewPost],
+) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
+    let now = now_millis();
+    let authors: Vec<String> = items.iter().map(|p| p.author.to_string()).collect();
+    let mut outcomes: Vec<Option<Result<Written, StoreError>>> =
+        items.iter().map(|_| None).collect();
+    // A post repeating an earlier post's nonce in the same batch answers with that post.
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut tx = begin_write(pool, backend).await?;
+
+    let used = used_nonces(&mut tx, items, &authors).await?;
+    let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, post) in items.iter().enumerate() {
+        let Some(nonce) = &post.nonce else { continue };
+        let key = (authors[i].as_str(), nonce.as_str());
+        if let Some(original) = used.get(&(authors[i].clone(), nonce.as_str().to_owned())) {
+            outcomes[i] = Some(Ok(Written::Duplicate(original.clone())));
+        } else if let Some(&first) = first_use.get(&key) {
+            repeats.push((i, first));
+        } else {
+            first_use.insert(key, i);
+        }
+    }
+    let is_repeat = |i: usize| repeats.iter().any(|&(r, _)| r == i);
+
+    // Seqs: one counter update per conversation, in the order posts arrived.
+    let mut by_conversation: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, post) in items.iter().enumerate() {
+        if outcomes[i].is_some() || is_repeat(i) {
+            continue;
+        }
+        let conversation = post.conversation.to_string();
+        match by_conversation.iter_mut().find(|(c, _)| *c == conversation) {
+            Some((_, members)) => members.push(i),
+            None => by_conversation.push((conversation, vec![i])),
+        }
+    }
+    let mut placed: Vec<Placed> = Vec::with_capacity(items.len());
+    for (conversation, posts) in &by_conversation {
+        let n = i64::try_from(posts.len()).unwrap_or(i64::MAX);
+        let counters: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE conversations SET last_seq = last_seq + $2, event_seq = event_seq + $2
+             WHERE id = $1 RETURNING last_seq, event_seq",
+        )
+        .bind(conversation)
+        .bind(n)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((last_seq, last_event)) = counters else {
+            for &i in posts {
+                outcomes[i] = Some(Err(missing()));
+            }
+            continue;
+        };
+        for (k, &i) in (0i64..).zip(posts) {
+            placed.push(Placed {
+                item: i,
+                id: new_id().to_string(),
+                conversation: conversation.clone(),
+                author: authors[i].clone(),
+                seq: last_seq - n + 1 + k,
+                event_seq: last_event - n + 1 + k,
+            });
+        }
+    }
+
+    if !placed.is_empty() {
+        insert_rows(&mut tx, items, &placed, now).await?;
+        mark_read(&mut tx, &by_conversation, &placed).await?;
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.id IN {}",
+            placeholders(1, placed.len(), 1)
+        );
+        let mut query = sqlx::query_as::<_, MessageRow>(AssertSqlSafe(sql));
+        for post in &placed {
+            query = query.bind(&post.id);
+        }
+        let mut stored: HashMap<String, MessageRow> = query
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|row| (row.id.clone(), row))
+            .collect();
+        for post in &placed {
+            let row = stored.remove(&post.id).ok_or_else(missing)?;
+            outcomes[post.item] = Some(
+                row.into_message()
+                    .map(|message| Written::New(message, count(post.event_seq))),
+            );
+        }
+    }
+    tx.commit().await?;
+
+    for &(repeat, first) in &repeats {
+        outcomes[repeat] = Some(match &outcomes[first] {
+            Some(Ok(Written::New(message, _))) => Ok(Written::Duplicate(message.id.to_string())),
+            Some(Ok(Written::Duplicate(original))) => Ok(Written::Duplicate(original.clone())),
+            _ => Err(missing()),
+        });
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| outcome.unwrap_or_else(|| Err(missing())))
+        .collect())
+}
+
+/// The nonces of this batch that were used before: (author, nonce) → message id.
+async fn used_nonces(
+    conn: &mut AnyConnection,
+    items: &[NewPost],
+    authors: &[String],
+) -> Result<HashMap<(String, String), String>, StoreError> {
+    let keyed: Vec<(usize, &Nonce)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.nonce.as_ref().map(|n| (i, n)))
+        .collect();
+    if keyed.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = String::from("SELECT user_id, nonce, message_id FROM nonces WHERE ");
+    for k in 0..keyed.len() {
+        let or = if k == 0 { "" } else { " OR " };
+        let _ = write!(sql, "{or}(user_id = ${} AND nonce = ${})", 2 * k + 1, 2 * k + 2);
+    }
+    let mut query = sqlx::query_as::<_, (String, String, String)>(AssertSqlSafe(sql));
+    for &(i, nonce) in &keyed {
+        query = query.bind(&authors[i]).bind(nonce.as_str());
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(user, nonce, message)| ((user, nonce), message))
+        .collect())
+}
+
+/// The messages, their `message.created` events and their nonces, one statement each.
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    items: &[NewPost],
+    placed: &[Placed],
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at) VALUES {}",
+        placeholders(placed.len(), 6, 1)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for post in placed {
+        query = query
+            .bind(&post.id)
+            .bind(&post.conversation)
+            .bind(post.seq)
+            .bind(&post.author)
+            .bind(items[post.item].content.as_str())
+            .bind(now);
+    }
+    query.execute(&mut *conn).await?;
+
+    let sql = format!(
+        "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, created_at) VALUES {}",
+        placeholders(placed.len(), 6, 1)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for post in placed {
+        query = query
+            .bind(&post.conversation)
+            .bind(post.event_seq)
+            .bind(EventKind::MessageCreated.as_str())
+            .bind(&post.id)
+            .bind(post.seq)
+            .bind(now);
+    }
+    query.execute(&mut *conn).await?;
+
+    let keyed: Vec<&Placed> = placed
+        .iter()
+        .filter(|p| items[p.item].nonce.is_some())
+        .collect();
+    if !keyed.is_empty() {
+        let sql = format!(
+            "INSERT INTO nonces (user_id, nonce, message_id, created_at) VALUES {}",
+            placeholders(keyed.len(), 4, 1)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for post in keyed {
+            let nonce = items[post.item].nonce.as_ref().map(Nonce::as_str);
+            query = query
+                .bind(&post.author)
+                .bind(nonce)
+                .bind(&post.id)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Per conversation: each author has read up to their newest post, and members who had
+/// hidden the conversation (a deleted chat) get it back.
+async fn mark_read(
+    conn: &mut AnyConnection,
+    by_conversation: &[(String, Vec<usize>)],
+    placed: &[Placed],
+) -> Result<(), StoreError> {
+    for (conversation, _) in by_conversation {
+        // Placed posts are in seq order, so the last one per author is their newest.
+        let mut newest: Vec<(&str, i64)> = Vec::new();
+        for post in placed.iter().filter(|p| p.conversation == *conversation) {
+            match newest.iter_mut().find(|(a, _)| *a == post.author) {
+                Some((_, seq)) => *seq = post.seq,
+                None => newest.push((&post.author, post.seq)),
+            }
+        }
+        if newest.is_empty() {
+            continue;
+        }
+        let mut cases = String::new();
+        let mut authors = String::new();
+        for k in 0..newest.len() {
+            let _ = write!(cases, " WHEN ${} THEN ${}", 2 * k + 2, 2 * k + 3);
+            let sep = if k == 0 { "" } else { ", " };
+            let _ = write!(authors, "{sep}${}", 2 * k + 2);
+        }
+        let sql = format!(
+            "UPDATE members SET read_seq = CASE user_id{cases} ELSE read_seq END, hidden = 0
+             WHERE conversation_id = $1 AND (user_id IN ({authors}) OR hidden = 1)"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(conversation);
+        for (author, seq) in newest {
+            query = query.bind(author).bind(seq);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_rows_and_columns() {
+        assert_eq!(placeholders(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 2, 5), "($5, $6)");
+        assert_eq!(placeholders(0, 2, 1), "");
+    }
+}
