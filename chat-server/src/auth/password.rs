@@ -52,7 +52,10 @@ impl Pool {
         }
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Error> {
         let gone = || Error::Internal("the password hashing threads stopped".into());
         // The slot bounds the channel: it is held until the job has run.
         let _slot = self.slots.acquire().await.map_err(|_| gone())?;

@@ -74,9 +74,11 @@ pub async fn connect(req: &mut Request, depot: &mut Depot, res: &mut Response) {
         None => None,
     };
     // Small buffers: an idle connection should cost a few KiB, not the 64–128 KiB defaults.
+    // Writes gather up to 8 KiB before going to the socket, which only matters for a burst
+    // of events (the session flushes after each burst and after every single frame).
     let config = WebSocketConfig::default()
         .read_buffer_size(2 * 1024)
-        .write_buffer_size(0)
+        .write_buffer_size(8 * 1024)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(MAX_FRAME_BYTES))
         .max_frame_size(Some(MAX_FRAME_BYTES));

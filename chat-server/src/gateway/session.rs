@@ -22,8 +22,8 @@ use chat_core::v1::{
     CallRelay, CallSignal, ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, SessionId,
     UserId, close_code,
 };
-use futures_util::{SinkExt, StreamExt};
 use futures_util::stream::FuturesOrdered;
+use futures_util::{SinkExt, StreamExt};
 use salvo::websocket::{Message, WebSocket};
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -51,9 +51,8 @@ const MAX_BURST: usize = 64;
 const MAX_PENDING_POSTS: usize = 64;
 
 /// A post waiting for its commit, answered with `ack` or `error` when it is done.
-type PendingAck = std::pin::Pin<
-    Box<dyn Future<Output = (Nonce, Result<chat_core::v1::Message, Error>)> + Send>,
->;
+type PendingAck =
+    std::pin::Pin<Box<dyn Future<Output = (Nonce, Result<chat_core::v1::Message, Error>)> + Send>>;
 
 /// A token bucket: `BURST` frames, refilled at `PER_SECOND`.
 struct FrameBudget {
@@ -295,7 +294,11 @@ impl Session {
     /// client is gone (or has stopped reading for good): the connection is dropped then,
     /// so that presence, the per-user connection cap and revocations stay true.
     async fn write(&mut self, message: Message) -> Result<(), End> {
-        let (control, stalled, corked) = (self.control.clone(), self.state.gateway.idle_timeout, self.corked);
+        let (control, stalled, corked) = (
+            self.control.clone(),
+            self.state.gateway.idle_timeout,
+            self.corked,
+        );
         let ws = &mut self.ws;
         guarded(&control, stalled, async {
             if corked {

@@ -285,9 +285,9 @@ impl PendingPost {
     pub async fn posted(self, store: &Store) -> Result<Posted, StoreError> {
         match self.0.committed().await? {
             Written::New(message, event_seq) => Ok(Posted::New { message, event_seq }),
-            Written::Duplicate(original) => {
-                Ok(Posted::Duplicate(store.message(parse_id(&original)?).await?))
-            }
+            Written::Duplicate(original) => Ok(Posted::Duplicate(
+                store.message(parse_id(&original)?).await?,
+            )),
         }
     }
 }

@@ -283,7 +283,12 @@ async fn used_nonces(
     let mut sql = String::from("SELECT user_id, nonce, message_id FROM nonces WHERE ");
     for k in 0..keyed.len() {
         let or = if k == 0 { "" } else { " OR " };
-        let _ = write!(sql, "{or}(user_id = ${} AND nonce = ${})", 2 * k + 1, 2 * k + 2);
+        let _ = write!(
+            sql,
+            "{or}(user_id = ${} AND nonce = ${})",
+            2 * k + 1,
+            2 * k + 2
+        );
     }
     let mut query = sqlx::query_as::<_, (String, String, String)>(AssertSqlSafe(sql));
     for &(i, nonce) in &keyed {

@@ -93,12 +93,19 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     .fetch_one(&db)
     .await
     .expect("counts");
-    assert_eq!((messages as u64, events as u64), (stored_general, stored_general));
+    assert_eq!(
+        (messages as u64, events as u64),
+        (stored_general, stored_general)
+    );
     let nonces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nonces")
         .fetch_one(&db)
         .await
         .expect("nonces");
-    assert_eq!(nonces as usize, total - 2, "all but the failed post and the repeat");
+    assert_eq!(
+        nonces as usize,
+        total - 2,
+        "all but the failed post and the repeat"
+    );
     let event_seqs: Vec<i64> =
         sqlx::query_scalar("SELECT seq FROM events WHERE conversation_id = $1 ORDER BY seq")
             .bind(general.to_string())

@@ -160,3 +160,21 @@ async fn a_generated_jwt_secret_is_kept_private_in_the_data_directory() {
     // Tokens signed with it work.
     app.register("alice").await;
 }
+
+#[tokio::test]
+async fn the_binary_raises_its_open_files_soft_limit_to_the_hard_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = crate::helpers::TestDatabase::create(dir.path()).await;
+    let server =
+        crate::process::ServerProcess::start_with_open_files(dir.path(), &database.url, 256);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.pid()))
+        .expect("the server's limits");
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("an open files line");
+    let numbers: Vec<&str> = line.split_whitespace().skip(3).take(2).collect();
+    assert_eq!(numbers.len(), 2, "{line}");
+    assert_ne!(numbers[0], "256", "the soft limit was raised: {line}");
+    assert_eq!(numbers[0], numbers[1], "soft = hard: {line}");
+}

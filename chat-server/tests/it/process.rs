@@ -14,7 +14,31 @@ impl ServerProcess {
     /// Starts the server on `database_url` with its own data directory and these extra
     /// `CHAT_*` settings; returns once it logs its listening address.
     pub fn start(data_dir: &Path, database_url: &str, settings: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_chat-server"));
+        Self::spawn(
+            Command::new(env!("CARGO_BIN_EXE_chat-server")),
+            data_dir,
+            database_url,
+            settings,
+        )
+    }
+
+    /// [`ServerProcess::start`] with the open-files soft limit lowered to `limit` before the
+    /// server starts (through the shell's `ulimit`).
+    pub fn start_with_open_files(data_dir: &Path, database_url: &str, limit: u32) -> Self {
+        let mut shell = Command::new("/bin/sh");
+        shell
+            .arg("-c")
+            .arg(format!("ulimit -S -n {limit} && exec \"$0\""))
+            .arg(env!("CARGO_BIN_EXE_chat-server"));
+        Self::spawn(shell, data_dir, database_url, &[])
+    }
+
+    fn spawn(
+        mut command: Command,
+        data_dir: &Path,
+        database_url: &str,
+        settings: &[(&str, &str)],
+    ) -> Self {
         command
             .env_clear()
             .env("CHAT_DATA_DIR", data_dir)
@@ -52,6 +76,11 @@ impl ServerProcess {
         // Keep draining the log so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         Self { child, url }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The gateway's URL.
