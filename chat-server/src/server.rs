@@ -122,6 +122,7 @@ impl Server {
             avatars: crate::images::ImageDir::new(&config.data_dir, "avatars"),
             icons: crate::images::ImageDir::new(&config.data_dir, "lobby-icons"),
         });
+        crate::service::messages::announce_commits(&state);
         let local_addr = listener
             .local_addr()
             .map_err(io_error("cannot read the listening address"))?;

@@ -1,19 +1,23 @@
 //! Posting, reading, editing and deleting messages in any conversation, and read cursors.
 //!
 //! REST handlers and the WebSocket gateway both come here, and every change is published to
-//! the hub from here: one pipeline, so a message posted over REST arrives live too.
+//! the hub from here (new lobby messages through the store's commit hook, in `seq` order):
+//! one pipeline, so a message posted over REST arrives live too.
 
 use chat_core::v1::{
     ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce,
     ReadCursor, ServerFrame, ValidationError, ValidationErrorKind,
 };
 
+use std::sync::Arc;
+
 use super::access::{self, Target};
 use crate::error::Error;
 use crate::extract::Caller;
-use crate::state::AppState;
+use crate::state::{AppState, SharedState};
 use crate::store::conversations::ConversationKind;
 use crate::store::messages::{Anchor, PendingPost, Posted};
+use crate::store::writer::NewPost;
 
 /// Posts a message to a conversation the caller belongs to. A `nonce` used before returns
 /// the original message without posting again.
@@ -68,14 +72,23 @@ pub async fn submit(
         .take(caller.user_id, state.hub.bus())
         .await
         .map_err(|retry_after| Error::RateLimited { retry_after })?;
+    let chat = membership.kind == ConversationKind::Chat;
     let post = state
         .store
-        .submit_message(conversation_id, caller.user_id, &content, nonce.as_ref())
+        .submit_message(NewPost {
+            conversation: conversation_id,
+            author: caller.user_id,
+            content,
+            nonce,
+            // Lobby posts are published by the commit hook (see `announce_commits`); a chat
+            // post first resubscribes a partner who had deleted the chat, below.
+            announce: !chat,
+        })
         .await?;
     Ok(Submitted::Queued {
         post,
         conversation_id,
-        chat: membership.kind == ConversationKind::Chat,
+        chat,
     })
 }
 
@@ -96,16 +109,32 @@ pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message,
                 for user in state.store.member_ids(conversation_id).await? {
                     state.hub.subscribe_user(user, conversation_id);
                 }
+                publish_created(state, &message, event_seq);
             }
-            state.hub.publish(&ServerFrame::MessageCreated {
-                conversation_id,
-                seq: event_seq,
-                message: message.clone(),
-            });
             Ok(message)
         }
         Posted::Duplicate(original) => accept_duplicate(original, conversation_id),
     }
+}
+
+/// Publishes lobby messages from the store's group-commit writer, right after each commit and
+/// in `seq` order, so subscribers see no gaps to fill. Holds the state weakly: the store it
+/// is installed on belongs to that state.
+pub fn announce_commits(state: &SharedState) {
+    let weak = Arc::downgrade(state);
+    state.store.on_commit(Box::new(move |message, event_seq| {
+        if let Some(state) = weak.upgrade() {
+            publish_created(&state, message, event_seq);
+        }
+    }));
+}
+
+fn publish_created(state: &AppState, message: &Message, event_seq: u64) {
+    state.hub.publish(&ServerFrame::MessageCreated {
+        conversation_id: message.conversation_id,
+        seq: event_seq,
+        message: message.clone(),
+    });
 }
 
 /// The answer to a resent nonce: the original message, if it belongs to this conversation.

@@ -92,45 +92,21 @@ pub(super) fn history_sql(newer: bool) -> String {
 }
 
 impl Store {
-    /// Stores a message under the conversation's next `seq`, with its `message.created`
-    /// event, once it is committed (through the group-commit [`super::writer`]).
+    /// Queues a message for the group-commit [`super::writer`]: it gets the conversation's
+    /// next `seq` and a `message.created` event; [`PendingPost::posted`] waits for the commit.
     ///
-    /// Seqs are gap-free and unique: the counter updates and the inserts commit together
-    /// under the write lock. Posting also marks the conversation read up to the new message
-    /// for its author and brings a chat back for members who had deleted it. With a `nonce`
-    /// the author used before, nothing is written and the original message is returned.
-    pub async fn insert_message(
-        &self,
-        conversation: ConversationId,
-        author: UserId,
-        content: &MessageContent,
-        nonce: Option<&Nonce>,
-    ) -> Result<Posted, StoreError> {
-        self.submit_message(conversation, author, content, nonce)
-            .await?
-            .posted(self)
-            .await
+    /// Seqs are gap-free and unique, in the order posts were queued: the counter updates and
+    /// the inserts commit together under the write lock. Posting also marks the conversation
+    /// read up to the new message for its author and brings a chat back for members who had
+    /// deleted it. With a `nonce` the author used before, nothing is written and the original
+    /// message is returned.
+    pub async fn submit_message(&self, post: NewPost) -> Result<PendingPost, StoreError> {
+        Ok(PendingPost(self.writer().submit(post).await?))
     }
 
-    /// [`Store::insert_message`] in two steps: queue the post now (in order), wait for its
-    /// commit later.
-    pub async fn submit_message(
-        &self,
-        conversation: ConversationId,
-        author: UserId,
-        content: &MessageContent,
-        nonce: Option<&Nonce>,
-    ) -> Result<PendingPost, StoreError> {
-        let queued = self
-            .writer()
-            .submit(NewPost {
-                conversation,
-                author,
-                content: content.clone(),
-                nonce: nonce.cloned(),
-            })
-            .await?;
-        Ok(PendingPost(queued))
+    /// Installs the hook that announces committed messages (see [`super::writer::Writer::on_commit`]).
+    pub fn on_commit(&self, hook: super::writer::CommitHook) {
+        self.writer().on_commit(hook);
     }
 
     /// The message first sent with this nonce by `author` (`Some(None)`: since deleted), or

@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
 
 use chat_core::v1::{ConversationId, Message, MessageContent, Nonce, UserId};
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe};
@@ -44,7 +45,12 @@ pub struct NewPost {
     pub content: MessageContent,
     /// The author's idempotency key, if any.
     pub nonce: Option<Nonce>,
+    /// Whether the commit hook announces it (see [`Writer::on_commit`]).
+    pub announce: bool,
 }
+
+/// Told about each announced post right after its commit, in commit (and so `seq`) order.
+pub type CommitHook = Box<dyn Fn(&Message, u64) + Send + Sync>;
 
 /// What the writer did with a post.
 #[derive(Debug)]
@@ -59,17 +65,35 @@ type Reply = oneshot::Sender<Result<Written, StoreError>>;
 
 /// The handle posters use; cheap to clone. The writer task stops when the last handle is
 /// dropped.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Writer {
     queue: mpsc::Sender<(NewPost, Reply)>,
+    hook: Arc<OnceLock<CommitHook>>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
 }
 
 impl Writer {
     /// Starts the writer task on the current runtime.
     pub fn spawn(pool: AnyPool, backend: Backend) -> Self {
         let (queue, posts) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, backend, posts));
-        Self { queue }
+        let hook = Arc::new(OnceLock::new());
+        tokio::spawn(run(pool, backend, posts, Arc::clone(&hook)));
+        Self { queue, hook }
+    }
+
+    /// Installs the hook that announces committed posts (once; later calls are ignored).
+    ///
+    /// Posters are woken after the commit in no particular order, so events published by
+    /// each of them would reach subscribers out of `seq` order, and every subscriber would
+    /// then fetch the "gap" from the database. The writer task calls the hook in order,
+    /// before waking anyone.
+    pub fn on_commit(&self, hook: CommitHook) {
+        let _ = self.hook.set(hook);
     }
 
     /// Queues a post (waiting only for room in the queue) and returns the wait for its
@@ -99,28 +123,46 @@ fn closed() -> StoreError {
     StoreError::Database(sqlx::Error::PoolClosed)
 }
 
-async fn run(pool: AnyPool, backend: Backend, mut posts: mpsc::Receiver<(NewPost, Reply)>) {
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    mut posts: mpsc::Receiver<(NewPost, Reply)>,
+    hook: Arc<OnceLock<CommitHook>>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while posts.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (items, replies): (Vec<NewPost>, Vec<Reply>) = batch.drain(..).unzip();
         match write(&pool, backend, &items).await {
-            Ok(results) => answer(replies, results),
-            Err(error) if items.len() == 1 => answer(replies, vec![Err(error)]),
+            Ok(results) => answer(&hook, &items, replies, results),
+            Err(error) if items.len() == 1 => answer(&hook, &items, replies, vec![Err(error)]),
             Err(error) => {
                 tracing::warn!(%error, posts = items.len(), "batch failed; writing its posts one by one");
-                for (item, reply) in items.into_iter().zip(replies) {
-                    let result = match write(&pool, backend, std::slice::from_ref(&item)).await {
+                for (item, reply) in items.iter().zip(replies) {
+                    let result = match write(&pool, backend, std::slice::from_ref(item)).await {
                         Ok(mut results) => results.pop().unwrap_or(Err(missing())),
                         Err(error) => Err(error),
                     };
-                    let _ = reply.send(result);
+                    answer(&hook, std::slice::from_ref(item), vec![reply], vec![result]);
                 }
             }
         }
     }
 }
 
-fn answer(replies: Vec<Reply>, results: Vec<Result<Written, StoreError>>) {
+/// Announces the batch's new posts in order, then wakes each poster.
+fn answer(
+    hook: &OnceLock<CommitHook>,
+    items: &[NewPost],
+    replies: Vec<Reply>,
+    results: Vec<Result<Written, StoreError>>,
+) {
+    if let Some(hook) = hook.get() {
+        for (item, result) in items.iter().zip(&results) {
+            if let (true, Ok(Written::New(message, event_seq))) = (item.announce, result) {
+                hook(message, *event_seq);
+            }
+        }
+    }
     for (reply, result) in replies.into_iter().zip(results) {
         // A poster that gave up (its connection closed) has nobody left to tell.
         let _ = reply.send(result);

@@ -4,7 +4,7 @@
 use chat_core::v1::{ConversationId, LobbyId, MessageContent, Nonce, UserId};
 use chat_server::store::Store;
 use chat_server::store::messages::Posted;
-use chat_server::store::writer::MAX_BATCH;
+use chat_server::store::writer::{MAX_BATCH, NewPost};
 
 use crate::helpers::spawn_app;
 
@@ -47,7 +47,13 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
             Some(nonce(&format!("n{i}")))
         };
         let pending = store
-            .submit_message(conversation, author, &text(&format!("m{i}")), key.as_ref())
+            .submit_message(NewPost {
+                conversation,
+                author,
+                content: text(&format!("m{i}")),
+                nonce: key,
+                announce: false,
+            })
             .await
             .expect("queued");
         queued.push((i, conversation, pending));
