@@ -209,7 +209,7 @@ async fn write(
     let mut outcomes: Vec<Option<Result<Written, StoreError>>> =
         items.iter().map(|_| None).collect();
     // A post repeating an earlier post's nonce in the same batch answers with that post.
-    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut repeat_of: Vec<Option<usize>> = vec![None; items.len()];
     let mut tx = begin_write(pool, backend).await?;
 
     let used = used_nonces(&mut tx, items, &authors).await?;
@@ -220,17 +220,15 @@ async fn write(
         if let Some(original) = used.get(&(authors[i].clone(), nonce.as_str().to_owned())) {
             outcomes[i] = Some(Ok(Written::Duplicate(original.clone())));
         } else if let Some(&first) = first_use.get(&key) {
-            repeats.push((i, first));
+            repeat_of[i] = Some(first);
         } else {
             first_use.insert(key, i);
         }
     }
-    let is_repeat = |i: usize| repeats.iter().any(|&(r, _)| r == i);
-
     // Seqs: one counter update per conversation, in the order posts arrived.
     let mut by_conversation: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, post) in items.iter().enumerate() {
-        if outcomes[i].is_some() || is_repeat(i) {
+        if outcomes[i].is_some() || repeat_of[i].is_some() {
             continue;
         }
         let conversation = post.conversation.to_string();
@@ -295,7 +293,8 @@ async fn write(
     }
     tx.commit().await?;
 
-    for &(repeat, first) in &repeats {
+    for (repeat, first) in repeat_of.iter().enumerate() {
+        let Some(first) = *first else { continue };
         outcomes[repeat] = Some(match &outcomes[first] {
             Some(Ok(Written::New(message, _))) => Ok(Written::Duplicate(message.id.to_string())),
             Some(Ok(Written::Duplicate(original))) => Ok(Written::Duplicate(original.clone())),
