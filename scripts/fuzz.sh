@@ -39,7 +39,9 @@ for target in $(cargo fuzz list); do
   if ! cargo fuzz run -s none "$target" "$scratch" "corpus/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     "${dict[@]}" >"$log" 2>&1; then
-    tail -n 60 "$log"
+    # The panic message comes before libFuzzer's long report; show both.
+    grep -m 1 -A 8 "panicked" "$log" || true
+    tail -n 40 "$log"
     echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/"
     exit 1
   fi

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chat_client::{Client, Gateway, GatewayConfig, GatewayEvent};
@@ -94,8 +94,43 @@ pub struct Proxy {
     pub url: String,
     cut: broadcast::Sender<()>,
     refusing: Arc<AtomicBool>,
-    cuts: Arc<std::sync::atomic::AtomicUsize>,
-    active: Arc<(std::sync::atomic::AtomicUsize, tokio::sync::Notify)>,
+    cuts: Arc<AtomicUsize>,
+    live: Arc<Live>,
+}
+
+/// The connections opened since the last cut. Counting per generation matters: right after a
+/// cut, the connections it ended may not have closed yet, and must not count as reconnected.
+#[derive(Default)]
+struct Live {
+    since_cut: std::sync::Mutex<Generation>,
+    changed: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct Generation {
+    number: u64,
+    open: usize,
+}
+
+impl Live {
+    fn opened(&self) -> u64 {
+        let mut current = self.since_cut.lock().expect("lock");
+        current.open += 1;
+        self.changed.notify_waiters();
+        current.number
+    }
+
+    fn closed(&self, generation: u64) {
+        let mut current = self.since_cut.lock().expect("lock");
+        if current.number == generation {
+            current.open -= 1;
+        }
+        self.changed.notify_waiters();
+    }
+
+    fn open(&self) -> usize {
+        self.since_cut.lock().expect("lock").open
+    }
 }
 
 impl Proxy {
@@ -104,13 +139,10 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (cut, _) = broadcast::channel(16);
         let refusing = Arc::new(AtomicBool::new(false));
-        let cuts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let active = Arc::new((
-            std::sync::atomic::AtomicUsize::new(0),
-            tokio::sync::Notify::new(),
-        ));
-        let (cut_tx, refusing_flag, counter, live) =
-            (cut.clone(), refusing.clone(), cuts.clone(), active.clone());
+        let cuts = Arc::new(AtomicUsize::new(0));
+        let live = Arc::new(Live::default());
+        let (cut_tx, refusing_flag, counter, tracked) =
+            (cut.clone(), refusing.clone(), cuts.clone(), live.clone());
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 if refusing_flag.load(Ordering::SeqCst) {
@@ -119,22 +151,20 @@ impl Proxy {
                 }
                 let mut cut_rx = cut_tx.subscribe();
                 let counter = counter.clone();
-                let live = live.clone();
+                let tracked = tracked.clone();
                 tokio::spawn(async move {
                     let Ok(outbound) = TcpStream::connect(target).await else {
                         return;
                     };
                     let (mut inbound, mut outbound) = (inbound, outbound);
-                    live.0.fetch_add(1, Ordering::SeqCst);
-                    live.1.notify_waiters();
+                    let generation = tracked.opened();
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = cut_rx.recv() => {
                             counter.fetch_add(1, Ordering::SeqCst);
                         }
                     }
-                    live.0.fetch_sub(1, Ordering::SeqCst);
-                    live.1.notify_waiters();
+                    tracked.closed(generation);
                 });
             }
         });
@@ -143,12 +173,15 @@ impl Proxy {
             cut,
             refusing,
             cuts,
-            active,
+            live,
         }
     }
 
     /// Drops every connection through the proxy.
     pub fn cut(&self) {
+        let mut current = self.live.since_cut.lock().expect("lock");
+        current.number += 1;
+        current.open = 0;
         let _ = self.cut.send(());
     }
 
@@ -157,21 +190,22 @@ impl Proxy {
         self.cuts.load(Ordering::SeqCst)
     }
 
-    /// Waits until `n` connections pass through the proxy.
+    /// Waits until `n` connections have been opened through the proxy since the last cut
+    /// (and are still open).
     pub async fn wait_for_connections(&self, n: usize) {
         let wait = async {
             loop {
-                let notified = self.active.1.notified();
-                if self.active.0.load(Ordering::SeqCst) >= n {
+                let changed = self.live.changed.notified();
+                if self.live.open() >= n {
                     return;
                 }
-                notified.await;
+                changed.await;
             }
         };
         if tokio::time::timeout(PATIENCE, wait).await.is_err() {
             panic!(
                 "only {} of {n} clients reconnected in time",
-                self.active.0.load(Ordering::SeqCst)
+                self.live.open()
             );
         }
     }

@@ -79,7 +79,8 @@ impl<'de> Deserialize<'de> for Nonce {
 /// Resume cursors: for each conversation, the last event seq the client has seen.
 pub type Cursors = BTreeMap<ConversationId, u64>;
 
-/// An opaque WebRTC payload (SDP offer or answer, ICE candidate), relayed untouched.
+/// An opaque WebRTC payload (SDP offer or answer, ICE candidate), relayed untouched (numbers
+/// are parsed exactly, so they encode back to the same value).
 pub type CallPayload = serde_json::Value;
 
 /// A frame sent by a client.
@@ -520,6 +521,17 @@ mod tests {
         };
         assert_eq!(frame.conversation_seq(), Some((id, 9)));
         assert_eq!(ServerFrame::Pong.conversation_seq(), None);
+    }
+
+    #[test]
+    fn call_payload_numbers_relay_unchanged() {
+        // Found by the client_frame fuzz target: an integer beyond u64 decodes to an f64,
+        // and without exact float parsing the relayed value was a neighbouring float.
+        let text = r#"{"type":"call.ice","call_id":"call-7","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","payload":{"a":17422222220222222222222222222,"b":1e-7,"c":0.30000000000000004}}"#;
+        let frame: ClientFrame = serde_json::from_str(text).unwrap();
+        let again: ClientFrame =
+            serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap();
+        assert_eq!(again, frame);
     }
 }
 

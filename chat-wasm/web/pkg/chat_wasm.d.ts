@@ -407,9 +407,9 @@ export interface InitOutput {
     readonly validateUsername: (a: number, b: number) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__h15bb1ff319cd8aa6: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140_55: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hb0d0a3cfda785f76: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

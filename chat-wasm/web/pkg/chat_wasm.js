@@ -1108,17 +1108,17 @@ function __wbg_get_imports() {
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("CloseEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("MessageEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140_55);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hb0d0a3cfda785f76);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0) {
@@ -1146,16 +1146,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__hb0d0a3cfda785f76(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hb0d0a3cfda785f76(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140_55(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h1e6165b7af03b140_55(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea(arg0, arg1, arg2) {
