@@ -48,7 +48,7 @@ pub enum Submitted {
     Answered(Message),
 }
 
-/// The first half of [`send`]: checks membership, nonce and rate limit, then queues the post.
+/// The first half of [`send`]: checks membership and rate limit, then queues the post.
 /// Posts submitted one after another are stored in that order, so a connection can submit
 /// its next post while the previous one commits.
 pub async fn submit(
@@ -60,18 +60,17 @@ pub async fn submit(
 ) -> Result<Submitted, Error> {
     let membership = access::conversation_member(state, caller.user_id, target).await?;
     let conversation_id = target.id();
-    // A retry of a message already stored is answered before the rate limit is charged:
-    // resending after a reconnect must not fail for a message that exists.
-    if let Some(nonce) = &nonce
-        && let Some(original) = state.store.nonce_original(caller.user_id, nonce).await?
-    {
-        return accept_duplicate(original, conversation_id).map(Submitted::Answered);
+    if let Err(retry_after) = state.limiter.take(caller.user_id, state.hub.bus()).await {
+        // Resending after a reconnect must not fail for a message that exists, so a refused
+        // post whose nonce is already stored is answered with the original. Looking the nonce
+        // up only here keeps that read off the common path (the writer finds repeats too).
+        if let Some(nonce) = &nonce
+            && let Some(original) = state.store.nonce_original(caller.user_id, nonce).await?
+        {
+            return accept_duplicate(original, conversation_id).map(Submitted::Answered);
+        }
+        return Err(Error::RateLimited { retry_after });
     }
-    state
-        .limiter
-        .take(caller.user_id, state.hub.bus())
-        .await
-        .map_err(|retry_after| Error::RateLimited { retry_after })?;
     let chat = membership.kind == ConversationKind::Chat;
     let post = state
         .store

@@ -170,6 +170,10 @@ impl Store {
             Backend::Sqlite => {
                 options
                     .max_connections(8)
+                    // The pool's liveness check before each use is a round trip to the
+                    // connection's worker thread, as costly as the query itself; an embedded
+                    // database has no network connection that could have died.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // Per-connection settings; WAL is a property of the file but is
