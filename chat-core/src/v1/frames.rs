@@ -528,9 +528,9 @@ mod tests {
         // Found by the client_frame fuzz target: an integer beyond u64 decodes to an f64,
         // and without exact float parsing the relayed value was a neighbouring float.
         let text = r#"{"type":"call.ice","call_id":"call-7","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","payload":{"a":17422222220222222222222222222,"b":1e-7,"c":0.30000000000000004}}"#;
-        let frame: ClientFrame = serde_json::from_str(text).unwrap();
-        let again: ClientFrame =
-            serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap();
+        let frame: ClientFrame = serde_json::from_str(text).expect("decodes");
+        let encoded = serde_json::to_string(&frame).expect("encodes");
+        let again: ClientFrame = serde_json::from_str(&encoded).expect("decodes again");
         assert_eq!(again, frame);
     }
 }
