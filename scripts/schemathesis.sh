@@ -68,16 +68,10 @@ CHAT_FUZZ_CLIENT_TOKEN=$(curl -sf -X POST "$url/api/v1/admin/client-tokens" \
   -d '{"name": "schemathesis"}' | jq -er .token)
 export CHAT_FUZZ_TOKEN CHAT_FUZZ_CLIENT_TOKEN
 
-# Every check but one: `ensure_resource_availability` (ST302) assumes a resource stays
-# available after its creation unless a DELETE on its own path removed it. Lobbies also go
-# when their last member leaves (`POST …/leave`) or when a server admin deletes them
-# (`DELETE /api/v1/admin/lobbies/{id}`), both documented. At this seed one of the 58
-# stateful scenarios is `POST /lobbies` (201, the caller its only member), `POST
-# /lobbies/{id}/leave` (204: the last member left, so the lobby is deleted), then `PATCH
-# /lobbies/{id}` (404), which the check reports as a failure.
+# Every check, none excluded.
 st() {
   "$venv/bin/st" --config-file scripts/schemathesis.toml run "$url/api/openapi.json" \
-    --checks all --exclude-checks ensure_resource_availability \
+    --checks all \
     --max-examples "$examples" --no-color "$@"
 }
 

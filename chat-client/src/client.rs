@@ -375,7 +375,7 @@ impl Client {
         .await
     }
 
-    /// Deletes a lobby (admins).
+    /// Deletes a lobby (its admins, or a server admin moderating).
     pub async fn delete_lobby(&self, id: LobbyId) -> Result<(), Error> {
         self.no_content(
             Method::DELETE,
@@ -518,7 +518,7 @@ impl Client {
         .await
     }
 
-    /// Deletes a message (its author, or a lobby admin).
+    /// Deletes a message (its author, a lobby admin, or a server admin moderating).
     pub async fn delete_message(&self, id: MessageId) -> Result<(), Error> {
         self.no_content(
             Method::DELETE,
@@ -618,26 +618,6 @@ impl Client {
     /// Messages of every conversation, newest first, filtered.
     pub async fn admin_messages(&self, query: &AdminMessagesQuery) -> Result<MessagePage, Error> {
         self.get("/api/v1/admin/messages", Some(query)).await
-    }
-
-    /// Deletes any lobby.
-    pub async fn admin_delete_lobby(&self, lobby: LobbyId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/admin/lobbies/{lobby}"),
-            None::<&Empty>,
-        )
-        .await
-    }
-
-    /// Deletes any message.
-    pub async fn admin_delete_message(&self, message: MessageId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/admin/messages/{message}"),
-            None::<&Empty>,
-        )
-        .await
     }
 
     /// Server statistics.
@@ -768,7 +748,7 @@ impl Client {
             .await
     }
 
-    /// A user's avatar, as PNG bytes.
+    /// A user's avatar, as PNG bytes: the upload, or their generated identicon.
     pub async fn avatar(&self, user: UserId) -> Result<Vec<u8>, Error> {
         self.get_image(&format!("/api/v1/users/{user}/avatar"))
             .await
@@ -790,7 +770,7 @@ impl Client {
         .await
     }
 
-    /// A lobby's icon, as PNG bytes.
+    /// A lobby's icon, as PNG bytes: the upload, or the lobby's generated identicon.
     pub async fn lobby_icon(&self, lobby: LobbyId) -> Result<Vec<u8>, Error> {
         self.get_image(&format!("/api/v1/lobbies/{lobby}/icon"))
             .await

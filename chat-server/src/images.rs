@@ -4,6 +4,10 @@
 //! checked from the image header before any pixel is decoded, the decoder runs with explicit
 //! limits (no decompression bombs), and the result is re-encoded, which drops all metadata.
 //! Files live under the data directory and are replaced atomically.
+//!
+//! Every user and lobby has a picture: without an upload, [`identicon`] draws one from the
+//! id, so clients never need a "no picture" case and the picture of an id never changes until
+//! one is uploaded.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -66,6 +70,56 @@ pub fn normalize(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out.into_inner())
 }
 
+/// The picture of an id that has no upload: a symmetric 5×5 pattern in one colour, both
+/// derived from the SHA-256 of the id (GitHub's identicons work alike). Deterministic, so
+/// caches and ETags hold. CPU: a PNG encode; call on the blocking pool.
+pub fn identicon(id: &str) -> Result<Vec<u8>, Error> {
+    use sha2::Digest;
+    const CELLS: u32 = 5;
+    const CELL: u32 = 44;
+    const MARGIN: u32 = (SIDE - CELLS * CELL) / 2;
+    let hash = sha2::Sha256::digest(id.as_bytes());
+    let colour = hsl_to_rgb(u16::from_be_bytes([hash[0], hash[1]]) % 360, 0.55, 0.5);
+    let background = image::Rgb([240u8, 240, 240]);
+    // Columns 0–2 are drawn from 15 bits; columns 3–4 mirror 1–0.
+    let bits = u32::from_be_bytes([hash[2], hash[3], hash[4], hash[5]]);
+    let filled = |row: u32, column: u32| {
+        let column = column.min(CELLS - 1 - column);
+        bits >> (row * 3 + column) & 1 == 1
+    };
+    let picture = image::RgbImage::from_fn(SIDE, SIDE, |x, y| {
+        let inside = |v: u32| (MARGIN..MARGIN + CELLS * CELL).contains(&v);
+        if inside(x) && inside(y) && filled((y - MARGIN) / CELL, (x - MARGIN) / CELL) {
+            colour
+        } else {
+            background
+        }
+    });
+    let mut out = Cursor::new(Vec::new());
+    picture
+        .write_to(&mut out, ImageFormat::Png)
+        .map_err(|e| Error::Internal(format!("encoding a PNG failed: {e}")))?;
+    Ok(out.into_inner())
+}
+
+fn hsl_to_rgb(hue: u16, saturation: f32, lightness: f32) -> image::Rgb<u8> {
+    let chroma = (1.0 - (2.0 * lightness - 1.0).abs()) * saturation;
+    let sector = f32::from(hue) / 60.0;
+    let x = chroma * (1.0 - (sector % 2.0 - 1.0).abs());
+    let (r, g, b) = match hue / 60 {
+        0 => (chroma, x, 0.0),
+        1 => (x, chroma, 0.0),
+        2 => (0.0, chroma, x),
+        3 => (0.0, x, chroma),
+        4 => (x, 0.0, chroma),
+        _ => (chroma, 0.0, x),
+    };
+    let m = lightness - chroma / 2.0;
+    // Each channel lies in 0.0..=1.0, so the cast cannot truncate.
+    let channel = |v: f32| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    image::Rgb([channel(r), channel(g), channel(b)])
+}
+
 /// Where the images of one kind live.
 #[derive(Debug, Clone)]
 pub struct ImageDir(PathBuf);
@@ -122,5 +176,23 @@ mod tests {
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageFormat::WebP));
         assert_eq!(sniff(b"<svg xmlns=...>"), None);
         assert_eq!(sniff(b"BM bitmap"), None);
+    }
+
+    #[test]
+    fn identicons_are_stable_256_pixel_pngs_that_differ_by_id() {
+        let one = identicon("01a23235-6dfd-718e-b135-2e1b17b49729").expect("identicon");
+        let again = identicon("01a23235-6dfd-718e-b135-2e1b17b49729").expect("identicon");
+        let other = identicon("01a23235-7370-76d0-9743-f3b47e33a449").expect("identicon");
+        assert_eq!(one, again);
+        assert_ne!(one, other);
+        let decoded = image::load_from_memory_with_format(&one, ImageFormat::Png).expect("png");
+        assert_eq!((decoded.width(), decoded.height()), (SIDE, SIDE));
+        // Left–right symmetric.
+        let rgb = decoded.to_rgb8();
+        for y in 0..SIDE {
+            for x in 0..SIDE / 2 {
+                assert_eq!(rgb.get_pixel(x, y), rgb.get_pixel(SIDE - 1 - x, y));
+            }
+        }
     }
 }

@@ -326,14 +326,12 @@ async fn admin_methods() {
     );
     let stats = admin.admin_stats().await.expect("stats");
     assert_eq!((stats.users, stats.lobbies, stats.messages), (2, 1, 1));
+    // Moderation goes through the ordinary routes.
     admin
-        .admin_delete_message(message.id)
+        .delete_message(message.id)
         .await
         .expect("delete message");
-    admin
-        .admin_delete_lobby(lobby.id)
-        .await
-        .expect("delete lobby");
+    admin.delete_lobby(lobby.id).await.expect("delete lobby");
     assert!(
         admin
             .admin_set_disabled(alice_id, true)

@@ -4,12 +4,14 @@
 //! - `POST /api/v1/admin/users/{user_id}/disable`, `…/enable` → [`AdminUser`]
 //! - `GET /api/v1/admin/messages` ([`AdminMessagesQuery`]) → [`MessagePage`](super::MessagePage)
 //! - `GET /api/v1/admin/users/{user_id}/messages` → the same, for one author
-//! - `DELETE /api/v1/admin/lobbies/{lobby_id}`, `DELETE /api/v1/admin/messages/{message_id}`
 //! - `GET /api/v1/admin/stats` → [`ServerStats`]
 //! - `GET /api/v1/admin/audit` (`limit`, `after`) → [`AuditPage`]
 //!
 //! The first account registered on a server is its admin; `chat-server admin grant|revoke
 //! <username>` changes admins from the server's machine. Every admin action is audited.
+//! Server admins moderate through the ordinary routes: `DELETE /api/v1/lobbies/{lobby_id}`
+//! and `DELETE /api/v1/messages/{message_id}` accept them for any lobby or message (audited
+//! as `lobby.delete` and `message.delete`).
 
 use serde::{Deserialize, Serialize};
 

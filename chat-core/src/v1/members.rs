@@ -7,8 +7,9 @@
 //! - `DELETE /api/v1/lobbies/{lobby_id}/members/{user_id}` (admins): remove → `204`
 //!
 //! A lobby always has an admin: the last admin cannot be demoted, and when the last admin
-//! leaves, the longest-standing member is promoted. A lobby whose last member leaves is
-//! deleted.
+//! leaves, the longest-standing member is promoted. The only member cannot leave (`409`):
+//! a lobby is deleted explicitly (`DELETE /api/v1/lobbies/{lobby_id}`), or with its last
+//! member's account.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,12 +1,15 @@
 //! `/api/v1/admin/*`: server administration (server admins only; every change audited).
+//!
+//! Moderation has no routes of its own: server admins delete any lobby or message through
+//! `DELETE /api/v1/lobbies/{lobby_id}` and `DELETE /api/v1/messages/{message_id}`, so each
+//! resource has one URI and one way to be deleted.
 
 use chat_core::v1::{
-    AdminMessagesQuery, AdminUser, AdminUserPage, AuditPage, ListQuery, LobbyId, MessageId,
-    MessagePage, PageQuery, ServerStats, UserId,
+    AdminMessagesQuery, AdminUser, AdminUserPage, AuditPage, ListQuery, MessagePage, PageQuery,
+    ServerStats, UserId,
 };
 use salvo::prelude::*;
 
-use super::NoContent;
 use crate::error::Error;
 use crate::extract::{ApiQuery, Caller, PathId, State};
 use crate::service::admin;
@@ -22,8 +25,6 @@ pub(super) fn router() -> Router {
             ),
         )
         .push(Router::with_path("messages").get(messages))
-        .push(Router::with_path("messages/{message_id}").delete(delete_message))
-        .push(Router::with_path("lobbies/{lobby_id}").delete(delete_lobby))
         .push(Router::with_path("stats").get(stats))
         .push(Router::with_path("audit").get(audit))
         .push(super::tokens::admin_router())
@@ -88,30 +89,6 @@ async fn user_messages(
         ..query.0
     };
     admin::messages(&state, caller, query).await.map(Json)
-}
-
-/// Delete any lobby with its messages.
-#[endpoint(tags("admin"))]
-async fn delete_lobby(
-    state: State,
-    caller: Caller,
-    lobby_id: PathId<LobbyId>,
-) -> Result<NoContent, Error> {
-    admin::delete_lobby(&state, caller, lobby_id.0)
-        .await
-        .map(|()| NoContent)
-}
-
-/// Delete any message.
-#[endpoint(tags("admin"))]
-async fn delete_message(
-    state: State,
-    caller: Caller,
-    message_id: PathId<MessageId>,
-) -> Result<NoContent, Error> {
-    admin::delete_message(&state, caller, message_id.0)
-        .await
-        .map(|()| NoContent)
 }
 
 /// Server statistics.

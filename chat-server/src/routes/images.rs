@@ -2,7 +2,8 @@
 //! `PUT|GET|DELETE /api/v1/lobbies/{lobby_id}/icon`.
 //!
 //! Uploads are the raw image bytes (PNG, JPEG, WebP or GIF, at most 2 MiB, at most
-//! 4096×4096); the server stores and serves a 256×256 PNG.
+//! 4096×4096); the server stores and serves a 256×256 PNG, and a generated identicon for an
+//! id without an upload.
 
 use chat_core::v1::{LobbyId, UserId};
 use salvo::http::header::{self, HeaderValue};
@@ -94,7 +95,7 @@ pub(super) async fn set_avatar(
         .map(|()| NoContent)
 }
 
-/// Remove my avatar.
+/// Remove my avatar (succeeds when there is none).
 #[endpoint(tags("users"))]
 pub(super) async fn remove_avatar(state: State, caller: Caller) -> Result<NoContent, Error> {
     images::remove_avatar(&state, caller)
@@ -102,7 +103,7 @@ pub(super) async fn remove_avatar(state: State, caller: Caller) -> Result<NoCont
         .map(|()| NoContent)
 }
 
-/// Get a user's avatar (no token needed).
+/// Get a user's avatar (no token needed); their identicon when they have not set one.
 #[endpoint(tags("users"))]
 pub(super) async fn get_avatar(state: State, user_id: PathId<UserId>) -> Result<Png, Error> {
     let bytes = images::avatar(&state, user_id.0).await?;
@@ -126,7 +127,7 @@ pub(super) async fn set_icon(
         .map(|()| NoContent)
 }
 
-/// Remove a lobby's icon (lobby admins).
+/// Remove a lobby's icon (lobby admins; succeeds when there is none).
 #[endpoint(tags("lobbies"))]
 pub(super) async fn remove_icon(
     state: State,
@@ -139,6 +140,8 @@ pub(super) async fn remove_icon(
 }
 
 /// Get a lobby's icon: anyone for public lobbies; members (with a token) for private ones.
+///
+/// A lobby without an icon has a generated one (an identicon of its id).
 #[endpoint(tags("lobbies"))]
 pub(super) async fn get_icon(
     state: State,

@@ -93,7 +93,7 @@ async fn update_lobby(
         .map(Json)
 }
 
-/// Delete a lobby and all its messages (admins).
+/// Delete a lobby and all its messages (its admins, or any server admin; audited).
 #[endpoint(tags("lobbies"))]
 async fn delete_lobby(
     state: State,
@@ -119,8 +119,8 @@ async fn join_lobby(
 
 /// Leave a lobby.
 ///
-/// When the last admin leaves, the longest-standing member becomes admin; when the last
-/// member leaves, the lobby is deleted.
+/// When the last admin leaves, the longest-standing member becomes admin. The only member
+/// cannot leave (`409 conflict`): they delete the lobby instead.
 #[endpoint(tags("lobbies"))]
 async fn leave_lobby(
     state: State,

@@ -111,7 +111,7 @@ async fn edit_message(
         .map(Json)
 }
 
-/// Delete a message for everyone (its author, or an admin of its lobby).
+/// Delete a message for everyone (its author, an admin of its lobby, or a server admin).
 ///
 /// The message disappears from history and its text is erased.
 #[endpoint(tags("messages"))]

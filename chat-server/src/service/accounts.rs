@@ -240,7 +240,7 @@ pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
             state,
             lobby.as_lobby(),
             caller.user_id,
-            Departure::Left,
+            Departure::AccountDeleted,
             removal,
         );
     }

@@ -85,7 +85,7 @@ pub async fn messages(
     Ok(MessagePage { items, next_cursor })
 }
 
-/// Deletes any lobby.
+/// Deletes any lobby (`DELETE /api/v1/lobbies/{id}` by a server admin who is not its admin).
 pub async fn delete_lobby(state: &AppState, caller: Caller, lobby: LobbyId) -> Result<(), Error> {
     require_admin(state, caller).await?;
     super::lobbies::erase(state, lobby).await?;
@@ -100,7 +100,8 @@ pub async fn delete_lobby(state: &AppState, caller: Caller, lobby: LobbyId) -> R
     Ok(())
 }
 
-/// Deletes any message.
+/// Deletes any message (`DELETE /api/v1/messages/{id}` by a server admin who could not
+/// otherwise delete it).
 pub async fn delete_message(
     state: &AppState,
     caller: Caller,

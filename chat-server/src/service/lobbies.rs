@@ -97,9 +97,16 @@ pub async fn update(
     Ok(lobby)
 }
 
-/// Deletes a lobby with all its messages (admins).
+/// Deletes a lobby with all its messages: its admins, or a server admin moderating (audited).
 pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
-    access::lobby_admin(state, caller.user_id, id).await?;
+    if let Err(refused) = access::lobby_admin(state, caller.user_id, id).await {
+        // Only a refusal costs the extra lookup; one route serves both kinds of admin.
+        return if state.store.is_admin(caller.user_id).await? {
+            super::admin::delete_lobby(state, caller, id).await
+        } else {
+            Err(refused)
+        };
+    }
     erase(state, id).await?;
     tracing::info!(lobby = %id, by = %caller.user_id, "lobby deleted");
     Ok(())
@@ -167,6 +174,11 @@ pub(crate) async fn remove(
         .store
         .remove_member(id.into(), user, departure)
         .await?;
+    if removal == Removal::OnlyMember {
+        return Err(Error::Conflict(
+            "you are the lobby's only member: delete the lobby instead of leaving it",
+        ));
+    }
     Ok(publish_removal(state, id, user, departure, removal))
 }
 
@@ -180,13 +192,13 @@ pub(crate) fn publish_removal(
 ) -> bool {
     let conversation_id = id.into();
     match removal {
-        Removal::NotMember => false,
+        Removal::NotMember | Removal::OnlyMember => false,
         Removal::Removed {
             event_seq: seq,
             promoted,
         } => {
             state.hub.publish(&match departure {
-                Departure::Left => ServerFrame::MemberLeft {
+                Departure::Left | Departure::AccountDeleted => ServerFrame::MemberLeft {
                     conversation_id,
                     seq,
                     user_id: user,
@@ -218,8 +230,8 @@ pub(crate) fn publish_removal(
     }
 }
 
-/// Leaves a lobby. The last admin's leaving promotes the longest-standing member; the last
-/// member's leaving deletes the lobby.
+/// Leaves a lobby. The last admin's leaving promotes the longest-standing member; the only
+/// member cannot leave (`409`): deleting the lobby is explicit, never a side effect.
 pub async fn leave(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
     access::lobby_member(state, caller.user_id, id).await?;
     if remove(state, id, caller.user_id, Departure::Left).await? {

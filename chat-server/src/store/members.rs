@@ -42,7 +42,11 @@ pub enum Removal {
         /// Who became admin because the last admin left, and that `member.updated` event.
         promoted: Option<(UserId, u64)>,
     },
-    /// The last member left, so the lobby was deleted; the deletion takes this event seq.
+    /// Refused: the user is the lobby's only member, and leaving would delete it. Deleting a
+    /// lobby is its own, explicit operation.
+    OnlyMember,
+    /// The last member's account was deleted, and the lobby with it; the deletion takes this
+    /// event seq.
     LobbyDeleted {
         /// One past the last stored event.
         seq: u64,
@@ -65,20 +69,47 @@ pub enum RoleChange {
 /// Why a member goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Departure {
-    /// They left (or their account was deleted).
+    /// They left; refused for the only member ([`Removal::OnlyMember`]).
     Left,
+    /// Their account was deleted; a lobby left without members is deleted too.
+    AccountDeleted,
     /// An admin removed them.
     Removed,
 }
 
 /// Removes `user` from the lobby `conversation` inside `tx`, promoting the longest-standing
-/// member when the last admin leaves and deleting the lobby when nobody is left.
+/// member when the last admin leaves and deleting the lobby when a deleted account was its
+/// last member.
 pub(crate) async fn remove_in_tx(
     tx: &mut Transaction<'static, Any>,
     conversation: &str,
     user: &str,
     departure: Departure,
 ) -> Result<Removal, StoreError> {
+    if departure == Departure::Left {
+        // Checked before anything is written: the caller's transaction stays untouched.
+        let others: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM members WHERE conversation_id = $1 AND user_id <> $2",
+        )
+        .bind(conversation)
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+        if others == 0 {
+            let member: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM members WHERE conversation_id = $1 AND user_id = $2",
+            )
+            .bind(conversation)
+            .bind(user)
+            .fetch_optional(&mut **tx)
+            .await?;
+            return Ok(if member.is_some() {
+                Removal::OnlyMember
+            } else {
+                Removal::NotMember
+            });
+        }
+    }
     let role: Option<String> = sqlx::query_scalar(
         "DELETE FROM members WHERE conversation_id = $1 AND user_id = $2 RETURNING role",
     )
@@ -105,7 +136,7 @@ pub(crate) async fn remove_in_tx(
         });
     }
     let kind = match departure {
-        Departure::Left => EventKind::MemberLeft,
+        Departure::Left | Departure::AccountDeleted => EventKind::MemberLeft,
         Departure::Removed => EventKind::MemberRemoved,
     };
     let event_seq = events::append(

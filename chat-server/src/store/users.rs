@@ -250,9 +250,13 @@ impl Store {
         .await?;
         let mut departures = Vec::with_capacity(lobbies.len());
         for lobby in &lobbies {
-            let removal =
-                super::members::remove_in_tx(&mut tx, lobby, &id, super::members::Departure::Left)
-                    .await?;
+            let removal = super::members::remove_in_tx(
+                &mut tx,
+                lobby,
+                &id,
+                super::members::Departure::AccountDeleted,
+            )
+            .await?;
             departures.push((parse_id(lobby)?, removal));
         }
         let deleted = sqlx::query("DELETE FROM users WHERE id = $1")

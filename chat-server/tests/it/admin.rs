@@ -43,14 +43,6 @@ async fn every_admin_route_refuses_non_admins_and_anonymous_callers() {
             format!("/api/v1/admin/users/{}/messages", user.id),
         ),
         (Method::GET, "/api/v1/admin/messages".to_owned()),
-        (
-            Method::DELETE,
-            format!("/api/v1/admin/messages/{}", message.id),
-        ),
-        (
-            Method::DELETE,
-            format!("/api/v1/admin/lobbies/{}", lobby.id),
-        ),
         (Method::GET, "/api/v1/admin/stats".to_owned()),
         (Method::GET, "/api/v1/admin/audit".to_owned()),
     ];
@@ -205,19 +197,17 @@ async fn admins_delete_any_lobby_or_message_and_every_action_is_audited() {
     let message = app.say(&alice, &lobby, "bad words").await;
     let mut alice_ws = app.ws_live(&alice.token).await;
 
-    app.delete(
-        &format!("/api/v1/admin/messages/{}", message.id),
-        &admin.token,
-    )
-    .await
-    .assert_status(204);
+    // Moderation goes through the ordinary routes, for a private lobby the admin is not in.
+    app.delete(&format!("/api/v1/messages/{}", message.id), &admin.token)
+        .await
+        .assert_status(204);
     let (deleted, _) = alice_ws
         .until(|f| matches!(f, chat_core::v1::ServerFrame::MessageDeleted { .. }))
         .await;
     assert!(
         matches!(deleted, chat_core::v1::ServerFrame::MessageDeleted { message_id, .. } if message_id == message.id)
     );
-    app.delete(&format!("/api/v1/admin/lobbies/{}", lobby.id), &admin.token)
+    app.delete(&format!("/api/v1/lobbies/{}", lobby.id), &admin.token)
         .await
         .assert_status(204);
     app.get(&format!("/api/v1/lobbies/{}", lobby.id), &alice.token)

@@ -698,24 +698,29 @@ async fn a_deleted_account_leaves_its_lobbies_and_closes_its_connections() {
 }
 
 #[tokio::test]
-async fn the_last_member_leaving_tells_their_other_connections_the_lobby_is_gone() {
+async fn the_only_member_leaving_over_the_gateway_is_refused_as_a_conflict() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let lobby = app.create_lobby(&alice, "solo", "public").await;
-    let mut other = app.ws_live(&alice.token).await;
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &alice.token,
-        json!({}),
-    )
-    .await
-    .assert_status(204);
-    let (frame, _) = other
-        .until(|f| matches!(f, ServerFrame::LobbyDeleted { .. }))
-        .await;
+    let mut ws = app.ws_live(&alice.token).await;
+    ws.send(&ClientFrame::LobbyLeave {
+        lobby_id: lobby.id,
+        nonce: Some(nonce("leave")),
+    })
+    .await;
+    let (refused, before) = ws.until(|f| matches!(f, ServerFrame::Error { .. })).await;
     assert!(
-        matches!(frame, ServerFrame::LobbyDeleted { conversation_id, .. } if conversation_id == lobby.id.into())
+        matches!(refused, ServerFrame::Error { code: ErrorCode::Conflict, nonce: Some(n), .. } if n.as_str() == "leave")
     );
+    assert!(
+        !before
+            .iter()
+            .any(|f| matches!(f, ServerFrame::LobbyDeleted { .. }))
+    );
+    // Still a member: the lobby's messages keep arriving.
+    app.say(&alice, &lobby, "still here").await;
+    ws.until(|f| matches!(f, ServerFrame::MessageCreated { .. }))
+        .await;
 }
 
 #[tokio::test]

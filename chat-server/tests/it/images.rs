@@ -85,17 +85,64 @@ async fn every_accepted_format_becomes_a_256_pixel_png_served_with_caching_heade
             .expect("sent");
         assert_eq!(again.status(), 304);
     }
-    app.delete("/api/v1/users/me/avatar", &alice.token)
-        .await
-        .assert_status(204);
+}
+
+#[tokio::test]
+async fn without_an_upload_every_user_and_lobby_has_a_stable_generated_picture() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let picture = |path: String| {
+        let app = &app;
+        async move {
+            let reply = app.request(Method::GET, &path, None, None).await;
+            reply.assert_status(200);
+            assert_eq!(reply.headers["content-type"], "image/png");
+            let decoded =
+                image::load_from_memory_with_format(&reply.body, ImageFormat::Png).expect("png");
+            assert_eq!((decoded.width(), decoded.height()), (256, 256));
+            reply.body
+        }
+    };
+    let alice_avatar = format!("/api/v1/users/{}/avatar", alice.id);
+    let generated = picture(alice_avatar.clone()).await;
+    assert_eq!(picture(alice_avatar.clone()).await, generated);
+    assert_ne!(
+        picture(format!("/api/v1/users/{}/avatar", bob.id)).await,
+        generated
+    );
+    // An upload replaces it; removing the upload brings it back. Removing twice is fine.
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        encoded(ImageFormat::Png, 64, 64),
+        "image/png",
+    )
+    .await
+    .assert_status(204);
+    assert_ne!(picture(alice_avatar.clone()).await, generated);
+    for _ in 0..2 {
+        app.delete("/api/v1/users/me/avatar", &alice.token)
+            .await
+            .assert_status(204);
+    }
+    assert_eq!(picture(alice_avatar).await, generated);
+    // Nobody's picture for an id that is nobody.
     app.request(
         Method::GET,
-        &format!("/api/v1/users/{}/avatar", alice.id),
+        "/api/v1/users/01a23235-6dfd-718e-b135-2e1b17b49729/avatar",
         None,
         None,
     )
     .await
     .assert_error(ErrorCode::NotFound);
+
+    let lobby = app.create_lobby(&alice, "open", "public").await;
+    let icon = format!("/api/v1/lobbies/{}/icon", lobby.id);
+    let generated_icon = picture(icon.clone()).await;
+    app.delete(&icon, &alice.token).await.assert_status(204);
+    assert_eq!(picture(icon).await, generated_icon);
 }
 
 #[tokio::test]
@@ -237,10 +284,10 @@ async fn lobby_icons_are_set_by_admins_and_hidden_with_private_lobbies() {
     app.request(Method::GET, &public_path, None, None)
         .await
         .assert_status(200);
+    app.delete(&public_path, &bob.token)
+        .await
+        .assert_error(ErrorCode::Forbidden);
     app.delete(&public_path, &alice.token)
         .await
         .assert_status(204);
-    app.request(Method::GET, &public_path, None, None)
-        .await
-        .assert_error(ErrorCode::NotFound);
 }

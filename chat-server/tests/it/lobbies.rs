@@ -143,11 +143,39 @@ async fn when_the_last_admin_leaves_the_longest_standing_member_takes_over() {
 }
 
 #[tokio::test]
-async fn a_lobby_whose_last_member_leaves_is_deleted() {
+async fn the_only_member_cannot_leave_and_nothing_changes() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let lobby = app.create_lobby(&alice, "solo", "public").await;
     app.say(&alice, &lobby, "anyone?").await;
+    // Both ways of leaving: the leave action and removing oneself.
+    app.post(
+        &format!("/api/v1/lobbies/{}/leave", lobby.id),
+        &alice.token,
+        json!({}),
+    )
+    .await
+    .assert_error(ErrorCode::Conflict);
+    app.delete(
+        &format!("/api/v1/lobbies/{}/members/{}", lobby.id, alice.id),
+        &alice.token,
+    )
+    .await
+    .assert_error(ErrorCode::Conflict);
+    let kept: Lobby = app
+        .get(&format!("/api/v1/lobbies/{}", lobby.id), &alice.token)
+        .await
+        .expect(200);
+    assert_eq!(kept.member_count, 1);
+    assert_eq!(kept.membership.map(|m| m.role), Some(Role::Admin));
+    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.db().await)
+        .await
+        .expect("query");
+    assert_eq!(messages, 1);
+    // Once someone else is in, the creator may go; the newcomer inherits the lobby.
+    let bob = app.register("bob").await;
+    app.join(&bob, &lobby).await;
     app.post(
         &format!("/api/v1/lobbies/{}/leave", lobby.id),
         &alice.token,
@@ -155,14 +183,18 @@ async fn a_lobby_whose_last_member_leaves_is_deleted() {
     )
     .await
     .assert_status(204);
-    app.get(&format!("/api/v1/lobbies/{}", lobby.id), &alice.token)
+    let inherited: Lobby = app
+        .get(&format!("/api/v1/lobbies/{}", lobby.id), &bob.token)
         .await
-        .assert_error(ErrorCode::NotFound);
-    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
-        .fetch_one(&app.db().await)
-        .await
-        .expect("query");
-    assert_eq!(messages, 0);
+        .expect(200);
+    assert_eq!(inherited.membership.map(|m| m.role), Some(Role::Admin));
+    app.post(
+        &format!("/api/v1/lobbies/{}/leave", lobby.id),
+        &bob.token,
+        json!({}),
+    )
+    .await
+    .assert_error(ErrorCode::Conflict);
 }
 
 #[tokio::test]
