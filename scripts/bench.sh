@@ -7,7 +7,8 @@
 # Scenarios: fanout fanout-half idle persist persist-postgres history login me.
 # Each report is printed as JSON and kept in target/bench/<scenario>.json.
 # Environment: CHAT_BENCH_DURATION (seconds measured, default 10), CHAT_BENCH_POSTGRES
-# (server URL for persist-postgres, default postgres://postgres@127.0.0.1:5432/postgres).
+# (server URL for persist-postgres, default postgres://postgres@127.0.0.1:5432/postgres),
+# SKIP_BUILD=1 (use the release binaries already built, e.g. after an experiment build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +22,8 @@ scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(fanout fanout-half idle persist persist-postgres history login me)
 
 # Two builds: one `cargo build` of both would unify their features and give another server.
-cargo build --release -q -p chat-server
-cargo build --release -q -p chat-bench
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p chat-server
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p chat-bench
 target_dir=${CARGO_TARGET_DIR:-target}
 server_bin="$target_dir/release/chat-server"
 bench_bin="$target_dir/release/chat-bench"
