@@ -6,7 +6,7 @@
 
 use chat_core::v1::{
     ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce,
-    ReadCursor, ServerFrame, ValidationError, ValidationErrorKind,
+    ReadCursor, ServerFrame, UserId, ValidationError, ValidationErrorKind,
 };
 
 use std::sync::Arc;
@@ -15,9 +15,8 @@ use super::access::{self, Target};
 use crate::error::Error;
 use crate::extract::Caller;
 use crate::state::{AppState, SharedState};
-use crate::store::conversations::ConversationKind;
 use crate::store::messages::{Anchor, PendingPost, Posted};
-use crate::store::writer::NewPost;
+use crate::store::writer::{Expect, NewPost};
 
 /// Posts a message to a conversation the caller belongs to. A `nonce` used before returns
 /// the original message without posting again.
@@ -32,23 +31,26 @@ pub async fn send(
     complete(state, submitted).await
 }
 
-/// A post that passed every check and waits in the writer's queue (or was answered at once).
+/// A post that passed the rate limit and waits in the writer's queue (or was answered at
+/// once).
 #[derive(Debug)]
 pub enum Submitted {
     /// Queued; [`complete`] waits for its commit.
     Queued {
         /// The write.
         post: PendingPost,
-        /// Where.
-        conversation_id: ConversationId,
-        /// Whether that is a chat (which a post brings back for a partner who deleted it).
-        chat: bool,
+        /// Who posts.
+        author: UserId,
+        /// Where, as the request named it.
+        target: Target,
     },
     /// A resent nonce, answered without writing.
     Answered(Message),
 }
 
-/// The first half of [`send`]: checks membership and rate limit, then queues the post.
+/// The first half of [`send`]: takes the rate limit, then queues the post. The writer
+/// checks membership for its whole batch inside the transaction that writes it (one read
+/// per batch rather than one per post); [`complete`] turns a refusal into the exact error.
 /// Posts submitted one after another are stored in that order, so a connection can submit
 /// its next post while the previous one commits.
 pub async fn submit(
@@ -58,12 +60,13 @@ pub async fn submit(
     content: MessageContent,
     nonce: Option<Nonce>,
 ) -> Result<Submitted, Error> {
-    let membership = access::conversation_member(state, caller.user_id, target).await?;
     let conversation_id = target.id();
     if let Err(retry_after) = state.limiter.take(caller.user_id, state.hub.bus()).await {
         // Resending after a reconnect must not fail for a message that exists, so a refused
         // post whose nonce is already stored is answered with the original. Looking the nonce
         // up only here keeps that read off the common path (the writer finds repeats too).
+        // Membership first: the original is shown only to someone who may still read it.
+        access::conversation_member(state, caller.user_id, target).await?;
         if let Some(nonce) = &nonce
             && let Some(original) = state.store.nonce_original(caller.user_id, nonce).await?
         {
@@ -71,7 +74,6 @@ pub async fn submit(
         }
         return Err(Error::RateLimited { retry_after });
     }
-    let chat = membership.kind == ConversationKind::Chat;
     let post = state
         .store
         .submit_message(NewPost {
@@ -79,30 +81,45 @@ pub async fn submit(
             author: caller.user_id,
             content,
             nonce,
-            // Lobby posts are published by the commit hook (see `announce_commits`); a chat
-            // post first resubscribes a partner who had deleted the chat, below.
-            announce: !chat,
+            expect: match target {
+                Target::Lobby(_) => Expect::Lobby,
+                Target::Chat(_) => Expect::Chat,
+                Target::Any(_) => Expect::Either,
+            },
         })
         .await?;
     Ok(Submitted::Queued {
         post,
-        conversation_id,
-        chat,
+        author: caller.user_id,
+        target,
     })
 }
 
 /// The second half of [`send`]: waits for the commit, then publishes the message.
 pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message, Error> {
-    let (post, conversation_id, chat) = match submitted {
+    let (post, author, target) = match submitted {
         Submitted::Answered(message) => return Ok(message),
         Submitted::Queued {
             post,
-            conversation_id,
-            chat,
-        } => (post, conversation_id, chat),
+            author,
+            target,
+        } => (post, author, target),
     };
+    let conversation_id = target.id();
     match post.posted(&state.store).await? {
-        Posted::New { message, event_seq } => {
+        Posted::Refused => {
+            // Rare: the exact answer (403 for a public lobby one is not in, 404 where the
+            // conversation is not theirs to know) comes from the ordinary check.
+            access::conversation_member(state, author, target).await?;
+            Err(Error::Conflict(
+                "your membership changed while the message was being sent; send it again",
+            ))
+        }
+        Posted::New {
+            message,
+            event_seq,
+            chat,
+        } => {
             if chat {
                 // The message brings the chat back for a partner who had deleted it.
                 for user in state.store.member_ids(conversation_id).await? {

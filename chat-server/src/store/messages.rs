@@ -260,7 +260,12 @@ impl PendingPost {
     /// Waits for the commit.
     pub async fn posted(self, store: &Store) -> Result<Posted, StoreError> {
         match self.0.committed().await? {
-            Written::New(message, event_seq) => Ok(Posted::New { message, event_seq }),
+            Written::New(message, event_seq, chat) => Ok(Posted::New {
+                message,
+                event_seq,
+                chat,
+            }),
+            Written::Refused => Ok(Posted::Refused),
             Written::Duplicate(original) => Ok(Posted::Duplicate(
                 store.message(parse_id(&original)?).await?,
             )),
@@ -277,9 +282,13 @@ pub enum Posted {
         message: Message,
         /// Its `message.created` event.
         event_seq: u64,
+        /// Whether it went to a chat (lobby messages are announced by the commit hook).
+        chat: bool,
     },
     /// The nonce was used before: the original message (`None` if since deleted).
     Duplicate(Option<Message>),
+    /// The author may not post there; nothing was written.
+    Refused,
 }
 
 /// A deleted message.

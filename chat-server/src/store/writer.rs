@@ -10,9 +10,12 @@
 //! heavy load one commit covers hundreds of posts. Nothing is delayed to fill a batch.
 //!
 //! A batch holds the database's write lock like any other write (see [`super`]), so seqs stay
-//! gap-free and unique. A post that cannot be written (its conversation was deleted a moment
-//! ago) fails alone; if the whole transaction fails, each post of the batch is retried in a
-//! transaction of its own, so one bad post never fails its neighbours.
+//! gap-free and unique. It also authorizes: one read of the memberships of all its posts, in
+//! the transaction that writes them, so no membership change slips between check and write
+//! and no post costs a read of its own. A post whose author may not post there is refused
+//! alone ([`Written::Refused`]; the caller works out the exact error). If the whole
+//! transaction fails, each post of the batch is retried in a transaction of its own, so one
+//! bad post never fails its neighbours.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -47,20 +50,36 @@ pub struct NewPost {
     pub content: MessageContent,
     /// The author's idempotency key, if any.
     pub nonce: Option<Nonce>,
-    /// Whether the commit hook announces it (see [`Writer::on_commit`]).
-    pub announce: bool,
+    /// Which kind of conversation the route named.
+    pub expect: Expect,
 }
 
-/// Told about each announced post right after its commit, in commit (and so `seq`) order.
+/// The kind of conversation a post's route names; a conversation of the other kind is, for
+/// that route, not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A lobby route.
+    Lobby,
+    /// A chat route.
+    Chat,
+    /// A bare conversation id (the WebSocket gateway): either kind.
+    Either,
+}
+
+/// Told about each new lobby post right after its commit, in commit (and so `seq`) order.
 pub type CommitHook = Box<dyn Fn(&Message, u64) + Send + Sync>;
 
 /// What the writer did with a post.
 #[derive(Debug)]
 pub enum Written {
-    /// Stored as this message, with its `message.created` event seq.
-    New(Message, u64),
+    /// Stored as this message, with its `message.created` event seq; `true` for a chat
+    /// message (lobby messages are announced by the commit hook).
+    New(Message, u64, bool),
     /// The nonce was used before, for the message with this id.
     Duplicate(String),
+    /// Not written: the author may not post there (not a member, a chat they deleted, a
+    /// conversation of the other kind, or none at all). The caller finds out which.
+    Refused,
 }
 
 type Reply = oneshot::Sender<Result<Written, StoreError>>;
@@ -135,8 +154,8 @@ async fn run(
     while posts.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (items, replies): (Vec<NewPost>, Vec<Reply>) = batch.drain(..).unzip();
         match write(&pool, backend, &items).await {
-            Ok(results) => answer(&hook, &items, replies, results),
-            Err(error) if items.len() == 1 => answer(&hook, &items, replies, vec![Err(error)]),
+            Ok(results) => answer(&hook, replies, results),
+            Err(error) if items.len() == 1 => answer(&hook, replies, vec![Err(error)]),
             Err(error) => {
                 tracing::warn!(%error, posts = items.len(), "batch failed; writing its posts one by one");
                 for (item, reply) in items.iter().zip(replies) {
@@ -144,7 +163,7 @@ async fn run(
                         Ok(mut results) => results.pop().unwrap_or(Err(missing())),
                         Err(error) => Err(error),
                     };
-                    answer(&hook, std::slice::from_ref(item), vec![reply], vec![result]);
+                    answer(&hook, vec![reply], vec![result]);
                 }
             }
         }
@@ -154,13 +173,12 @@ async fn run(
 /// Announces the batch's new posts in order, then wakes each poster.
 fn answer(
     hook: &OnceLock<CommitHook>,
-    items: &[NewPost],
     replies: Vec<Reply>,
     results: Vec<Result<Written, StoreError>>,
 ) {
     if let Some(hook) = hook.get() {
-        for (item, result) in items.iter().zip(&results) {
-            if let (true, Ok(Written::New(message, event_seq))) = (item.announce, result) {
+        for result in &results {
+            if let Ok(Written::New(message, event_seq, false)) = result {
                 hook(message, *event_seq);
             }
         }
@@ -231,9 +249,33 @@ async fn write(
     let mut repeat_of: Vec<Option<usize>> = vec![None; items.len()];
     let mut tx = begin_write(pool, backend).await?;
 
+    // Authorization inside the transaction that writes: one read for the whole batch, and
+    // no membership change can slip between the check and the write.
+    let conversations: Vec<String> = items.iter().map(|p| p.conversation.to_string()).collect();
+    let members = batch_members(&mut tx, backend, &conversations, &authors).await?;
+    let mut chat = vec![false; items.len()];
+    for (i, post) in items.iter().enumerate() {
+        match members.get(&(conversations[i].clone(), authors[i].clone())) {
+            Some(&(is_chat, hidden))
+                if !(is_chat && hidden)
+                    && match post.expect {
+                        Expect::Lobby => !is_chat,
+                        Expect::Chat => is_chat,
+                        Expect::Either => true,
+                    } =>
+            {
+                chat[i] = is_chat;
+            }
+            _ => outcomes[i] = Some(Ok(Written::Refused)),
+        }
+    }
+
     let used = used_nonces(&mut tx, backend, items, &authors).await?;
     let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, post) in items.iter().enumerate() {
+        if outcomes[i].is_some() {
+            continue;
+        }
         let Some(nonce) = &post.nonce else { continue };
         let key = (authors[i].as_str(), nonce.as_str());
         if let Some(original) = used.get(&(authors[i].clone(), nonce.as_str().to_owned())) {
@@ -306,7 +348,7 @@ async fn write(
             let row = stored.remove(&post.id).ok_or_else(missing)?;
             outcomes[post.item] = Some(
                 row.into_message()
-                    .map(|message| Written::New(message, count(post.event_seq))),
+                    .map(|message| Written::New(message, count(post.event_seq), chat[post.item])),
             );
         }
     }
@@ -315,7 +357,7 @@ async fn write(
     for (repeat, first) in repeat_of.iter().enumerate() {
         let Some(first) = *first else { continue };
         outcomes[repeat] = Some(match &outcomes[first] {
-            Some(Ok(Written::New(message, _))) => Ok(Written::Duplicate(message.id.to_string())),
+            Some(Ok(Written::New(message, ..))) => Ok(Written::Duplicate(message.id.to_string())),
             Some(Ok(Written::Duplicate(original))) => Ok(Written::Duplicate(original.clone())),
             _ => Err(missing()),
         });
@@ -323,6 +365,41 @@ async fn write(
     Ok(outcomes
         .into_iter()
         .map(|outcome| outcome.unwrap_or_else(|| Err(missing())))
+        .collect())
+}
+
+/// The memberships the batch's posts rely on: (conversation, author) → (is a chat, the
+/// author has hidden it). A pair that is missing is no membership.
+async fn batch_members(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    conversations: &[String],
+    authors: &[String],
+) -> Result<HashMap<(String, String), (bool, bool)>, StoreError> {
+    let mut pairs: Vec<(&str, &str)> = conversations
+        .iter()
+        .zip(authors)
+        .map(|(c, a)| (c.as_str(), a.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let sql = format!(
+        "SELECT m.conversation_id, m.user_id, c.kind, m.hidden
+         FROM members m JOIN conversations c ON c.id = m.conversation_id
+         WHERE (m.conversation_id, m.user_id) IN (VALUES {})",
+        placeholders(backend, pairs.len(), 2, 1)
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String, super::Flag)>(AssertSqlSafe(sql));
+    for (conversation, author) in &pairs {
+        query = query.bind(*conversation).bind(*author);
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(conversation, author, kind, hidden)| {
+            ((conversation, author), (kind == "chat", bool::from(hidden)))
+        })
         .collect())
 }
 

@@ -4,7 +4,7 @@
 use chat_core::v1::{ConversationId, LobbyId, MessageContent, Nonce, UserId};
 use chat_server::store::Store;
 use chat_server::store::messages::Posted;
-use chat_server::store::writer::{MAX_BATCH, NewPost};
+use chat_server::store::writer::{Expect, MAX_BATCH, NewPost};
 
 use crate::helpers::spawn_app;
 
@@ -30,8 +30,10 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     let gone: ConversationId = LobbyId::from_uuid(uuid::Uuid::now_v7()).into();
 
     // More posts than one batch holds, queued back to back so that batches fill up: two
-    // authors in two lobbies, a nonce repeated within the burst, one post to a lobby that
-    // does not exist.
+    // authors in two lobbies, a nonce repeated within the burst, and three posts the batch's
+    // membership check refuses: to a lobby that does not exist (7), by a non-member (8),
+    // through a chat route to a lobby (9).
+    let refused = [7, 8, 9];
     let total = MAX_BATCH + 100;
     let mut queued = Vec::new();
     for i in 0..total {
@@ -41,6 +43,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
             _ => (bob.id, elsewhere),
         };
         let conversation = if i == 7 { gone } else { conversation };
+        let author = if i == 8 { alice.id } else { author };
         let key = if i == 10 || i == 13 {
             Some(nonce("repeated"))
         } else {
@@ -52,7 +55,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
                 author,
                 content: text(&format!("m{i}")),
                 nonce: key,
-                announce: false,
+                expect: if i == 9 { Expect::Chat } else { Expect::Either },
             })
             .await
             .expect("queued");
@@ -61,13 +64,10 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     let mut seqs: std::collections::HashMap<ConversationId, Vec<u64>> = Default::default();
     let mut first_of_repeated = None;
     for (i, conversation, pending) in queued {
-        let posted = pending.posted(&store).await;
-        if i == 7 {
-            assert!(posted.is_err(), "a post to a missing lobby fails");
-            continue;
-        }
-        match posted.expect("stored") {
+        match pending.posted(&store).await.expect("answered") {
+            Posted::Refused => assert!(refused.contains(&i), "post {i} refused"),
             Posted::New { message, .. } => {
+                assert!(!refused.contains(&i), "post {i} written");
                 assert_eq!(message.content.as_str(), format!("m{i}"));
                 assert_ne!(i, 13, "a repeated nonce is not posted twice");
                 if i == 10 {
@@ -109,8 +109,8 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
         .expect("nonces");
     assert_eq!(
         nonces as usize,
-        total - 2,
-        "all but the failed post and the repeat"
+        total - refused.len() - 1,
+        "all but the refused posts and the repeat"
     );
     let event_seqs: Vec<i64> =
         sqlx::query_scalar("SELECT seq FROM events WHERE conversation_id = $1 ORDER BY seq")
