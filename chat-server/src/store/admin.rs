@@ -47,7 +47,7 @@ impl Store {
 
     /// Disables or enables an account; `false` when there is no such user.
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
+        let found = sqlx::query(
             "UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END
              WHERE id = $3",
         )
@@ -57,7 +57,9 @@ impl Store {
         .execute(self.pool())
         .await?
         .rows_affected()
-            > 0)
+            > 0;
+        self.forget_sessions_of(user);
+        Ok(found)
     }
 
     /// One user as admins see them.

@@ -146,6 +146,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     writer: writer::Writer,
+    /// Active sessions, on SQLite only (see [`sessions`]); shared by every clone.
+    sessions: Option<std::sync::Arc<sessions::SessionCache>>,
 }
 
 impl Store {
@@ -198,6 +200,7 @@ impl Store {
             pool,
             backend,
             writer,
+            sessions: (backend == Backend::Sqlite).then(std::sync::Arc::default),
         };
         store.migrate().await?;
         Ok(store)

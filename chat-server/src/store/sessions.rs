@@ -1,9 +1,81 @@
 //! Issued tokens: the `sessions` table. A token is accepted only while its row is active.
+//!
+//! Every authenticated request asks whether its session is active, and on SQLite each query
+//! is a hand-off to a connection's worker thread and back, which costs more than the query.
+//! So on SQLite, where this process is the only one that revokes sessions or disables
+//! accounts (`chat-server admin` only changes the admin flag), active sessions are
+//! remembered in [`SessionCache`], and every revocation path below forgets them before it
+//! returns. On PostgreSQL several nodes share the database and nothing is cached.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chat_core::v1::UserId;
 use uuid::Uuid;
 
 use super::{Store, StoreError, now_millis};
+
+/// Sessions known to be active, at most this many; a full cache starts over.
+const CACHE_CAPACITY: usize = 65_536;
+
+/// Active sessions seen recently: session id → its user.
+///
+/// A check that misses reads the database and then remembers the answer, but only if no
+/// revocation ran while it was reading (`generation`): a read that began before a revocation
+/// committed may have seen the session still active, and must not put it back.
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    inner: Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    generation: u64,
+    active: HashMap<Uuid, UserId>,
+}
+
+impl SessionCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        // The state stays consistent under every panic (plain inserts and removals).
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn hit(&self, id: Uuid, user: UserId) -> Option<u64> {
+        let state = self.lock();
+        if state.active.get(&id) == Some(&user) {
+            None
+        } else {
+            Some(state.generation)
+        }
+    }
+
+    fn remember(&self, id: Uuid, user: UserId, generation: u64) {
+        let mut state = self.lock();
+        if state.generation != generation {
+            return;
+        }
+        if state.active.len() >= CACHE_CAPACITY {
+            state.active.clear();
+        }
+        state.active.insert(id, user);
+    }
+
+    /// Forgets one session.
+    fn forget(&self, id: Uuid) {
+        let mut state = self.lock();
+        state.generation += 1;
+        state.active.remove(&id);
+    }
+
+    /// Forgets every session of a user.
+    fn forget_user(&self, user: UserId) {
+        let mut state = self.lock();
+        state.generation += 1;
+        state.active.retain(|_, owner| *owner != user);
+    }
+}
 
 impl Store {
     /// Records a newly issued token.
@@ -28,6 +100,13 @@ impl Store {
     /// Whether the token `id` of `user` is neither revoked nor expired, and the account is
     /// not disabled.
     pub async fn session_is_active(&self, id: Uuid, user: UserId) -> Result<bool, StoreError> {
+        let generation = match &self.sessions {
+            Some(cache) => match cache.hit(id, user) {
+                None => return Ok(true),
+                Some(generation) => Some(generation),
+            },
+            None => None,
+        };
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3
@@ -38,6 +117,9 @@ impl Store {
         .bind(now_millis())
         .fetch_optional(self.pool())
         .await?;
+        if let (Some(cache), Some(generation), Some(_)) = (&self.sessions, generation, found) {
+            cache.remember(id, user, generation);
+        }
         Ok(found.is_some())
     }
 
@@ -48,7 +130,17 @@ impl Store {
             .bind(id.to_string())
             .execute(self.pool())
             .await?;
+        if let Some(cache) = &self.sessions {
+            cache.forget(id);
+        }
         Ok(())
+    }
+
+    /// Forgets every cached session of `user`: their account was disabled or deleted.
+    pub(crate) fn forget_sessions_of(&self, user: UserId) {
+        if let Some(cache) = &self.sessions {
+            cache.forget_user(user);
+        }
     }
 
     /// Revokes every token of `user` except `keep`, returning the revoked ids.
@@ -67,6 +159,7 @@ impl Store {
         .bind(keep.to_string())
         .fetch_all(self.pool())
         .await?;
+        self.forget_sessions_of(user);
         ids.iter().map(|id| super::parse_id(id)).collect()
     }
 
@@ -104,5 +197,51 @@ impl Store {
                 Ok(found.is_some())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SessionCache;
+    use chat_core::v1::UserId;
+    use uuid::Uuid;
+
+    fn user() -> UserId {
+        UserId::from_uuid(Uuid::now_v7())
+    }
+
+    #[test]
+    fn a_read_that_overlapped_a_revocation_is_not_remembered() {
+        let cache = SessionCache::default();
+        let (session, alice) = (Uuid::now_v7(), user());
+        // A check misses and starts reading; a revocation commits and forgets meanwhile.
+        let generation = cache.hit(session, alice).expect("a miss");
+        cache.forget(session);
+        cache.remember(session, alice, generation);
+        assert!(
+            cache.hit(session, alice).is_some(),
+            "the stale answer was dropped"
+        );
+        // A read that began after the revocation is remembered.
+        let generation = cache.hit(session, alice).expect("a miss");
+        cache.remember(session, alice, generation);
+        assert_eq!(cache.hit(session, alice), None);
+        // Another user presenting the same session id is not a hit.
+        assert!(cache.hit(session, user()).is_some());
+    }
+
+    #[test]
+    fn forgetting_a_user_forgets_only_their_sessions() {
+        let cache = SessionCache::default();
+        let (alice, bob) = (user(), user());
+        let (a1, a2, b1) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        for (session, owner) in [(a1, alice), (a2, alice), (b1, bob)] {
+            let generation = cache.hit(session, owner).expect("a miss");
+            cache.remember(session, owner, generation);
+        }
+        cache.forget_user(alice);
+        assert!(cache.hit(a1, alice).is_some());
+        assert!(cache.hit(a2, alice).is_some());
+        assert_eq!(cache.hit(b1, bob), None);
     }
 }

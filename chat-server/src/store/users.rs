@@ -269,6 +269,8 @@ impl Store {
             return Ok(None);
         }
         tx.commit().await?;
+        let user: UserId = parse_id(&id)?;
+        self.forget_sessions_of(user);
         let chats = chats
             .into_iter()
             .map(|(chat, low, high)| {

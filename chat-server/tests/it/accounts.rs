@@ -108,6 +108,10 @@ async fn deleting_the_account_keeps_lobby_messages_without_author_and_removes_di
     app.get("/api/v1/users/me", &alice.token)
         .await
         .assert_error(ErrorCode::Unauthorized);
+    // Refused by authentication itself, on a route that would have an answer for anyone.
+    app.get("/api/v1/lobbies/community", &alice.token)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
     app.login("alice", "correct horse")
         .await
         .assert_error(ErrorCode::Unauthorized);

@@ -70,6 +70,10 @@ async fn a_disabled_user_cannot_log_in_and_their_tokens_and_sockets_stop_at_once
     let admin = app.register("admin").await;
     let user = app.register("user").await;
     let mut socket = app.ws_live(&user.token).await;
+    // A token in use (and so remembered as active) stops as surely as one never used.
+    app.get("/api/v1/users/me", &user.token)
+        .await
+        .assert_status(200);
 
     let disabled: AdminUser = app
         .post(

@@ -124,6 +124,10 @@ async fn an_unknown_user_is_answered_exactly_like_a_wrong_password() {
 async fn logout_revokes_the_token() {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
+    // Used first, so the server has seen it active.
+    app.get("/api/v1/users/me", &alice.token)
+        .await
+        .assert_status(200);
     app.post("/api/v1/auth/logout", &alice.token, json!({}))
         .await
         .assert_status(204);
