@@ -419,11 +419,15 @@ async fn avatar_and_icon_methods() {
         0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xCD, 0x72, 0xB6, 0x00, 0x00, 0x00, 0x00, 0x49,
         0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ];
+    // Before an upload, and after removing it: the generated picture.
+    let generated = alice.avatar(me).await.expect("identicon");
+    assert!(generated.starts_with(b"\x89PNG"));
     alice.set_avatar(png.clone()).await.expect("set");
     let stored = alice.avatar(me).await.expect("get");
     assert!(stored.starts_with(b"\x89PNG"));
+    assert_ne!(stored, generated);
     alice.remove_avatar().await.expect("remove");
-    assert!(alice.avatar(me).await.expect_err("gone").is_not_found());
+    assert_eq!(alice.avatar(me).await.expect("identicon again"), generated);
     let e = alice
         .set_avatar(b"not an image".to_vec())
         .await
