@@ -116,7 +116,7 @@ pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(),
 pub(crate) async fn erase(state: &AppState, id: LobbyId) -> Result<(), Error> {
     let seq = state
         .store
-        .delete_conversation(id)
+        .delete_lobby(id)
         .await?
         .ok_or(Error::NotFound("lobby"))?;
     state.hub.publish(&ServerFrame::LobbyDeleted {

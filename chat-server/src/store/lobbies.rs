@@ -237,18 +237,16 @@ impl Store {
         Ok(seq)
     }
 
-    /// Deletes a conversation with its members, messages and events. Returns the seq its
-    /// deletion takes in the event stream (one past the last stored event), or `None` when
-    /// it did not exist.
-    pub async fn delete_conversation(
-        &self,
-        id: impl Into<chat_core::v1::ConversationId>,
-    ) -> Result<Option<u64>, StoreError> {
-        let last: Option<i64> =
-            sqlx::query_scalar("DELETE FROM conversations WHERE id = $1 RETURNING event_seq")
-                .bind(id.into().to_string())
-                .fetch_optional(self.pool())
-                .await?;
+    /// Deletes a lobby with its members, messages and events. Returns the seq its deletion
+    /// takes in the event stream (one past the last stored event), or `None` when there is no
+    /// such lobby (a chat's id names no lobby, even for a server admin).
+    pub async fn delete_lobby(&self, id: LobbyId) -> Result<Option<u64>, StoreError> {
+        let last: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM conversations WHERE id = $1 AND kind = 'lobby' RETURNING event_seq",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(last.map(|seq| count(seq) + 1))
     }
 }

@@ -246,6 +246,27 @@ async fn admins_delete_any_lobby_or_message_and_every_action_is_audited() {
 }
 
 #[tokio::test]
+async fn the_lobby_route_deletes_only_lobbies_even_for_a_server_admin() {
+    let app = spawn_app().await;
+    let admin = app.register("admin").await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let dm = app.say_to(&alice, &bob, "private words").await;
+    app.delete(
+        &format!("/api/v1/lobbies/{}", dm.conversation_id),
+        &admin.token,
+    )
+    .await
+    .assert_error(ErrorCode::NotFound);
+    app.get(
+        &format!("/api/v1/chats/{}/messages", dm.conversation_id),
+        &bob.token,
+    )
+    .await
+    .assert_status(200);
+}
+
+#[tokio::test]
 async fn stats_count_users_lobbies_messages_and_connections() {
     let app = spawn_app().await;
     let admin = app.register("admin").await;
