@@ -42,6 +42,8 @@ impl SessionCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// `None` when the session is known to be active; otherwise the generation a read of the
+    /// database must hand to [`SessionCache::remember`].
     fn hit(&self, id: Uuid, user: UserId) -> Option<u64> {
         let state = self.lock();
         if state.active.get(&id) == Some(&user) {
