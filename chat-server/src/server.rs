@@ -85,7 +85,11 @@ impl Server {
             }
             None => load_or_create_secret(&config.data_dir)?,
         };
-        let store = open_store(&config).await?;
+        let mut store = open_store(&config).await?;
+        if config.redis_url.is_some() {
+            // Other nodes may revoke sessions: only the database knows about those.
+            store.share_sessions();
+        }
         let bus = match &config.redis_url {
             Some(url) => {
                 let bus = Bus::connect(url, &config.redis_prefix, config.gateway.presence_ttl)

@@ -9,7 +9,7 @@ use crate::config::RegistrationMode;
 use crate::error::Error;
 use crate::extract::{Caller, ClientApp, Via};
 use crate::state::AppState;
-use crate::store::members::Departure;
+use crate::store::members::{Departure, Removal};
 use crate::store::users::{AccountChanges, CreateUserError};
 
 async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
@@ -236,6 +236,9 @@ pub async fn delete_me(state: &AppState, caller: Caller) -> Result<(), Error> {
         .close_user(caller.user_id, close_code::UNAUTHORIZED);
     state.avatars.remove(&caller.user_id.to_string()).await?;
     for (lobby, removal) in deleted.lobbies {
+        if let Removal::LobbyDeleted { .. } = removal {
+            state.icons.remove(&lobby.to_string()).await?;
+        }
         super::lobbies::publish_removal(
             state,
             lobby.as_lobby(),

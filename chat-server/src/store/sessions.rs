@@ -5,7 +5,8 @@
 //! So on SQLite, where this process is the only one that revokes sessions or disables
 //! accounts (`chat-server admin` only changes the admin flag), active sessions are
 //! remembered in [`SessionCache`], and every revocation path below forgets them before it
-//! returns. On PostgreSQL several nodes share the database and nothing is cached.
+//! returns. On PostgreSQL, and in cluster mode on any database ([`Store::share_sessions`]),
+//! several nodes share the database and nothing is cached.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -136,6 +137,12 @@ impl Store {
             cache.forget(id);
         }
         Ok(())
+    }
+
+    /// Stops remembering active sessions: other processes (cluster nodes) share this database
+    /// and may revoke sessions this one would not hear of.
+    pub fn share_sessions(&mut self) {
+        self.sessions = None;
     }
 
     /// Forgets every cached session of `user`: their account was disabled or deleted.

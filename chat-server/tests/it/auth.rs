@@ -265,3 +265,44 @@ async fn a_hundred_failures_for_one_username_from_anywhere_throttle_it() {
         .await
         .assert_error(ErrorCode::RateLimited);
 }
+
+#[tokio::test]
+async fn a_store_shared_with_other_nodes_asks_the_database_about_every_session() {
+    use chat_server::store::Store;
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let session = uuid::Uuid::now_v7();
+    let far_future = i64::MAX / 2;
+    // Three stores on one database, as three processes would be: one alone (it may cache),
+    // one told that it shares the database (cluster mode), and the node that revokes.
+    let alone = Store::connect(&app.database_url).await.expect("store");
+    let mut shared = Store::connect(&app.database_url).await.expect("store");
+    shared.share_sessions();
+    let other = Store::connect(&app.database_url).await.expect("store");
+    other
+        .create_session(session, alice.id, far_future)
+        .await
+        .expect("created");
+    for store in [&alone, &shared] {
+        assert!(
+            store
+                .session_is_active(session, alice.id)
+                .await
+                .expect("read")
+        );
+    }
+    other.revoke_session(session).await.expect("revoked");
+    assert!(
+        !shared
+            .session_is_active(session, alice.id)
+            .await
+            .expect("read")
+    );
+    // The hazard that `share_sessions` exists for: a store that believes it owns its SQLite
+    // database keeps a session another process revoked (PostgreSQL never caches).
+    let cached = alone
+        .session_is_active(session, alice.id)
+        .await
+        .expect("read");
+    assert_eq!(cached, app.database_url.starts_with("sqlite"));
+}

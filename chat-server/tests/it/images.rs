@@ -291,3 +291,29 @@ async fn lobby_icons_are_set_by_admins_and_hidden_with_private_lobbies() {
         .await
         .assert_status(204);
 }
+
+#[tokio::test]
+async fn a_lobby_that_goes_with_its_last_members_account_takes_its_icon_file_along() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "solo", "public").await;
+    put(
+        &app,
+        &format!("/api/v1/lobbies/{}/icon", lobby.id),
+        &alice.token,
+        encoded(ImageFormat::Png, 32, 32),
+        "image/png",
+    )
+    .await
+    .assert_status(204);
+    let file = app
+        .dir
+        .path()
+        .join("lobby-icons")
+        .join(format!("{}.png", lobby.id));
+    assert!(file.exists(), "{file:?}");
+    app.delete("/api/v1/users/me", &alice.token)
+        .await
+        .assert_status(204);
+    assert!(!file.exists(), "{file:?}");
+}
