@@ -1,8 +1,8 @@
 //! Server administration: everything here needs a server admin, and every change is audited.
 
 use chat_core::v1::{
-    AdminMessagesQuery, AdminUser, AdminUserPage, AuditAction, AuditPage, ListQuery, LobbyId,
-    MessageId, MessagePage, PageQuery, ServerStats, UserId, close_code,
+    AdminMessagesQuery, AdminUser, AdminUserPage, AuditAction, AuditPage, ListQuery, MessagePage,
+    PageQuery, ServerStats, UserId, close_code,
 };
 
 use crate::error::Error;
@@ -85,37 +85,24 @@ pub async fn messages(
     Ok(MessagePage { items, next_cursor })
 }
 
-/// Deletes any lobby (`DELETE /api/v1/lobbies/{id}` by a server admin who is not its admin).
-pub async fn delete_lobby(state: &AppState, caller: Caller, lobby: LobbyId) -> Result<(), Error> {
-    require_admin(state, caller).await?;
-    super::lobbies::erase(state, lobby).await?;
-    state
-        .store
-        .audit(
-            Some(caller.user_id),
-            AuditAction::LobbyDelete,
-            &lobby.to_string(),
-        )
-        .await?;
-    Ok(())
-}
-
-/// Deletes any message (`DELETE /api/v1/messages/{id}` by a server admin who could not
-/// otherwise delete it).
-pub async fn delete_message(
+/// Moderation: the ordinary delete routes' answer to a caller their own rules refused. A
+/// server admin may still delete (`erase`, then audited as `action` on `target`); anyone
+/// else gets `refused` unchanged.
+pub(crate) async fn moderate(
     state: &AppState,
     caller: Caller,
-    message: MessageId,
+    refused: Error,
+    action: AuditAction,
+    target: String,
+    erase: impl Future<Output = Result<(), Error>>,
 ) -> Result<(), Error> {
-    require_admin(state, caller).await?;
-    super::messages::erase(state, message).await?;
+    if !state.store.is_admin(caller.user_id).await? {
+        return Err(refused);
+    }
+    erase.await?;
     state
         .store
-        .audit(
-            Some(caller.user_id),
-            AuditAction::MessageDelete,
-            &message.to_string(),
-        )
+        .audit(Some(caller.user_id), action, &target)
         .await?;
     Ok(())
 }

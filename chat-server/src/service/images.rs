@@ -11,12 +11,9 @@ async fn normalize(bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
     tokio::task::spawn_blocking(move || crate::images::normalize(&bytes)).await?
 }
 
-/// The stored picture of `id`, or its generated one.
-async fn stored_or_identicon(dir: &crate::images::ImageDir, id: String) -> Result<Vec<u8>, Error> {
-    match dir.get(&id).await? {
-        Some(png) => Ok(png),
-        None => tokio::task::spawn_blocking(move || crate::images::identicon(&id)).await?,
-    }
+/// The generated picture of an id without an upload.
+async fn identicon(id: String) -> Result<Vec<u8>, Error> {
+    tokio::task::spawn_blocking(move || crate::images::identicon(&id)).await?
 }
 
 /// Replaces the caller's avatar.
@@ -33,12 +30,11 @@ pub async fn remove_avatar(state: &AppState, caller: Caller) -> Result<(), Error
 
 /// A user's avatar (public, like the profile it belongs to): the upload, or their identicon.
 pub async fn avatar(state: &AppState, user: UserId) -> Result<Vec<u8>, Error> {
-    if state.avatars.get(&user.to_string()).await?.is_none()
-        && state.store.user(user).await?.is_none()
-    {
-        return Err(Error::NotFound("user"));
+    match state.avatars.get(&user.to_string()).await? {
+        Some(png) => Ok(png),
+        None if state.store.user(user).await?.is_none() => Err(Error::NotFound("user")),
+        None => identicon(user.to_string()).await,
     }
-    stored_or_identicon(&state.avatars, user.to_string()).await
 }
 
 /// Replaces a lobby's icon (lobby admins).
@@ -79,6 +75,9 @@ pub async fn icon(
             _ => return Err(Error::NotFound("lobby")),
         },
     };
-    let png = stored_or_identicon(&state.icons, lobby.to_string()).await?;
+    let png = match state.icons.get(&lobby.to_string()).await? {
+        Some(png) => png,
+        None => identicon(lobby.to_string()).await?,
+    };
     Ok((png, public))
 }

@@ -1,8 +1,8 @@
 //! Lobbies: creating, finding, changing, joining and leaving them.
 
 use chat_core::v1::{
-    CreateLobbyRequest, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, Role, ServerFrame,
-    UpdateLobbyRequest, UserId,
+    AuditAction, CreateLobbyRequest, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage, Role,
+    ServerFrame, UpdateLobbyRequest, UserId,
 };
 
 use super::access;
@@ -101,11 +101,15 @@ pub async fn update(
 pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
     if let Err(refused) = access::lobby_admin(state, caller.user_id, id).await {
         // Only a refusal costs the extra lookup; one route serves both kinds of admin.
-        return if state.store.is_admin(caller.user_id).await? {
-            super::admin::delete_lobby(state, caller, id).await
-        } else {
-            Err(refused)
-        };
+        return super::admin::moderate(
+            state,
+            caller,
+            refused,
+            AuditAction::LobbyDelete,
+            id.to_string(),
+            erase(state, id),
+        )
+        .await;
     }
     erase(state, id).await?;
     tracing::info!(lobby = %id, by = %caller.user_id, "lobby deleted");

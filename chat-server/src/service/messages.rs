@@ -5,8 +5,8 @@
 //! one pipeline, so a message posted over REST arrives live too.
 
 use chat_core::v1::{
-    ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId, MessagePage, Nonce,
-    ReadCursor, ServerFrame, UserId, ValidationError, ValidationErrorKind,
+    AuditAction, ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId,
+    MessagePage, Nonce, ReadCursor, ServerFrame, UserId, ValidationError, ValidationErrorKind,
 };
 
 use std::sync::Arc;
@@ -293,11 +293,15 @@ pub async fn delete(state: &AppState, caller: Caller, id: MessageId) -> Result<(
         Err(refused) => refused,
     };
     // Only a refusal costs the extra lookup; one route serves authors and both kinds of admin.
-    if state.store.is_admin(caller.user_id).await? {
-        super::admin::delete_message(state, caller, id).await
-    } else {
-        Err(refused)
-    }
+    super::admin::moderate(
+        state,
+        caller,
+        refused,
+        AuditAction::MessageDelete,
+        id.to_string(),
+        erase(state, id),
+    )
+    .await
 }
 
 /// Deletes a message, with no access check, and tells the conversation.

@@ -224,8 +224,8 @@ impl Store {
     /// Lobby messages stay, with no author; the user's direct chats are deleted with their
     /// messages; lobbies the user administered alone get a new admin (or are deleted when
     /// nobody is left). Sessions go with the account.
-    pub async fn delete_user(&self, id: UserId) -> Result<Option<DeletedUser>, StoreError> {
-        let id = id.to_string();
+    pub async fn delete_user(&self, user: UserId) -> Result<Option<DeletedUser>, StoreError> {
+        let id = user.to_string();
         let mut tx = self.begin_write().await?;
         let chats: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT id, user_low, user_high FROM chats WHERE user_low = $1 OR user_high = $1",
@@ -269,7 +269,6 @@ impl Store {
             return Ok(None);
         }
         tx.commit().await?;
-        let user: UserId = parse_id(&id)?;
         self.forget_sessions_of(user);
         let chats = chats
             .into_iter()

@@ -96,13 +96,7 @@ async fn removed_and_departed_members_receive_nothing_more_of_a_private_lobby() 
         .await;
     assert!(matches!(frame, ServerFrame::MemberRemoved { user_id, .. } if user_id == bob.id));
     // Carol leaves.
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", secret.id),
-        &carol.token,
-        json!({}),
-    )
-    .await
-    .assert_status(204);
+    app.leave(&carol, &secret).await.assert_status(204);
     let (frame, _) = carol_ws
         .until(|f| matches!(f, ServerFrame::MemberLeft { .. }))
         .await;

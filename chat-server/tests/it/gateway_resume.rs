@@ -273,13 +273,7 @@ async fn a_resume_across_leaving_and_rejoining_delivers_what_came_after_the_rejo
     let cursor = only_conversation_seq(ready);
     ws.cut();
 
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &alice.token,
-        json!({}),
-    )
-    .await
-    .assert_status(204);
+    app.leave(&alice, &lobby).await.assert_status(204);
     app.say(&bob, &lobby, "while alice was away").await;
     app.join(&alice, &lobby).await;
     app.say(&bob, &lobby, "welcome back").await;

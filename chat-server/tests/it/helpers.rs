@@ -284,6 +284,16 @@ impl TestApp {
         .assert_status(200);
     }
 
+    /// `POST /lobbies/{id}/leave`; the caller asserts the answer.
+    pub async fn leave(&self, user: &TestUser, lobby: &Lobby) -> Reply {
+        self.post(
+            &format!("/api/v1/lobbies/{}/leave", lobby.id),
+            &user.token,
+            json!({}),
+        )
+        .await
+    }
+
     pub async fn add_member(&self, admin: &TestUser, lobby: &Lobby, user: &TestUser) {
         self.put(
             &format!("/api/v1/lobbies/{}/members/{}", lobby.id, user.id),

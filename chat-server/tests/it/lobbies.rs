@@ -125,13 +125,7 @@ async fn when_the_last_admin_leaves_the_longest_standing_member_takes_over() {
     let lobby = app.create_lobby(&alice, "general", "public").await;
     app.join(&bob, &lobby).await;
     app.join(&carol, &lobby).await;
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &alice.token,
-        json!({}),
-    )
-    .await
-    .assert_status(204);
+    app.leave(&alice, &lobby).await.assert_status(204);
     let seen: Lobby = app
         .get(&format!("/api/v1/lobbies/{}", lobby.id), &bob.token)
         .await
@@ -149,13 +143,9 @@ async fn the_only_member_cannot_leave_and_nothing_changes() {
     let lobby = app.create_lobby(&alice, "solo", "public").await;
     app.say(&alice, &lobby, "anyone?").await;
     // Both ways of leaving: the leave action and removing oneself.
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &alice.token,
-        json!({}),
-    )
-    .await
-    .assert_error(ErrorCode::Conflict);
+    app.leave(&alice, &lobby)
+        .await
+        .assert_error(ErrorCode::Conflict);
     app.delete(
         &format!("/api/v1/lobbies/{}/members/{}", lobby.id, alice.id),
         &alice.token,
@@ -176,25 +166,15 @@ async fn the_only_member_cannot_leave_and_nothing_changes() {
     // Once someone else is in, the creator may go; the newcomer inherits the lobby.
     let bob = app.register("bob").await;
     app.join(&bob, &lobby).await;
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &alice.token,
-        json!({}),
-    )
-    .await
-    .assert_status(204);
+    app.leave(&alice, &lobby).await.assert_status(204);
     let inherited: Lobby = app
         .get(&format!("/api/v1/lobbies/{}", lobby.id), &bob.token)
         .await
         .expect(200);
     assert_eq!(inherited.membership.map(|m| m.role), Some(Role::Admin));
-    app.post(
-        &format!("/api/v1/lobbies/{}/leave", lobby.id),
-        &bob.token,
-        json!({}),
-    )
-    .await
-    .assert_error(ErrorCode::Conflict);
+    app.leave(&bob, &lobby)
+        .await
+        .assert_error(ErrorCode::Conflict);
 }
 
 #[tokio::test]
