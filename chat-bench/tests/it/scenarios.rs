@@ -157,6 +157,7 @@ async fn login_storms_beside_a_fanout_and_compares_with_bcrypt_capacity() {
     assert!(report.logins > 0, "{report:?}");
     assert_eq!(report.errors, 0, "{report:?}");
     assert!(report.bcrypt_capacity_per_sec > 0.0);
+    assert!(report.bcrypt_verify_all_cores_ms > 0.0);
     assert!(report.capacity_used_percent > 0.0);
     assert!(report.fanout.deliveries > 0, "{report:?}");
     assert!(report.failures().is_empty(), "{report:?}");
