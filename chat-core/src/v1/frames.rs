@@ -28,7 +28,8 @@ use super::validate::{
 /// A client-chosen idempotency key: 1–64 printable ASCII characters.
 ///
 /// Sending a message again with the same nonce (within 24 hours) returns the original message
-/// instead of posting a duplicate, so a client can retry safely after a disconnect.
+/// instead of posting a duplicate, so a client can retry safely after a disconnect. Keys that
+/// grow over time (a UUIDv7, a clock prefix) are cheapest for the server to index.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]

@@ -63,6 +63,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     }
     let mut seqs: std::collections::HashMap<ConversationId, Vec<u64>> = Default::default();
     let mut first_of_repeated = None;
+    let mut acked = Vec::new();
     for (i, conversation, pending) in queued {
         match pending.posted(&store).await.expect("answered") {
             Posted::Refused => assert!(refused.contains(&i), "post {i} refused"),
@@ -74,6 +75,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
                     first_of_repeated = Some(message.id);
                 }
                 seqs.entry(conversation).or_default().push(message.seq);
+                acked.push(message);
             }
             Posted::Duplicate(original) => {
                 assert_eq!(i, 13);
@@ -87,6 +89,20 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
         assert_eq!(seqs, &expected, "seqs of {conversation:?}");
     }
     let stored_general = seqs[&general].len() as u64;
+    // Each acknowledgement carries the message exactly as it is stored (author, times).
+    for message in acked {
+        let stored = store
+            .message(message.id)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(stored, message);
+        assert!(
+            message
+                .author
+                .is_some_and(|a| a.username.as_str() == "alice" || a.username.as_str() == "bob")
+        );
+    }
 
     // One `message.created` event per message, after the lobby's own events, and a nonce row
     // per posted message.
