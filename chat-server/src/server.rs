@@ -296,11 +296,16 @@ mod tests {
 
     #[tokio::test]
     async fn accepted_sockets_send_small_frames_at_once() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        tune_listener(&listener, 64 * 1024).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (accepted, _) = listener.accept().await.unwrap();
-        assert!(accepted.nodelay().unwrap(), "Nagle's algorithm is on");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        tune_listener(&listener, 64 * 1024).expect("tune");
+        let addr = listener.local_addr().expect("address");
+        let _client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let (accepted, _) = listener.accept().await.expect("accept");
+        assert!(
+            accepted.nodelay().expect("nodelay"),
+            "Nagle's algorithm is on"
+        );
     }
 }
