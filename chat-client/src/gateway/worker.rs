@@ -320,19 +320,28 @@ impl Worker {
                 return ended;
             }
         }
-        // Silence is measured from the last frame received; sending does not count.
+        // Silence is measured from the last frame received; sending does not count. The
+        // timer is not moved for every frame (a timer-wheel update each): when it fires, it
+        // is pushed to the silence deadline of the last frame heard, if that is later.
         let mut heard = tokio::time::Instant::now();
+        let silence = tokio::time::sleep_until(heard + self.config.silence_timeout);
+        tokio::pin!(silence);
         loop {
-            let deadline = heard + self.config.silence_timeout;
             tokio::select! {
-                () = tokio::time::sleep_until(deadline) => {
+                () = &mut silence => {
+                    let deadline = heard + self.config.silence_timeout;
+                    if deadline > silence.deadline() {
+                        silence.as_mut().reset(deadline);
+                        continue;
+                    }
                     return Ended::Retry("the server went silent".into());
                 }
-                frame = read_frame(&mut socket) => {
+                message = read_message(&mut socket) => {
                     heard = tokio::time::Instant::now();
-                    let frame = match frame {
+                    let frame = match message {
                         Err(ended) => return ended,
-                        Ok(frame) => frame,
+                        Ok(None) => continue,
+                        Ok(Some(frame)) => frame,
                     };
                     if let Some(ended) = self.on_frame(frame).await {
                         return ended;
@@ -453,27 +462,34 @@ async fn send_frame(socket: &mut Socket, frame: &ClientFrame) -> Result<(), Ende
 /// The next frame; pings are answered by tungstenite itself.
 async fn read_frame(socket: &mut Socket) -> Result<ServerFrame, Ended> {
     loop {
-        match socket.next().await {
-            None => return Err(Ended::Retry("the connection closed".into())),
-            Some(Err(e)) => return Err(Ended::Retry(format!("read failed: {e}"))),
-            Some(Ok(Message::Text(text))) => {
-                return serde_json::from_str(&text)
-                    .map_err(|e| Ended::Retry(format!("undecodable frame: {e}")));
-            }
-            Some(Ok(Message::Close(frame))) => {
-                let code = frame.as_ref().map(|f| u16::from(f.code));
-                return Err(match code {
-                    Some(close_code::UNAUTHORIZED) => Ended::Fatal(Error::Api {
-                        status: 401,
-                        code: chat_core::v1::ErrorCode::Unauthorized,
-                        message: "the token was revoked or expired".into(),
-                        details: None,
-                        retry_after: None,
-                    }),
-                    _ => Ended::Retry(format!("closed by the server ({code:?})")),
-                });
-            }
-            Some(Ok(_)) => {}
+        if let Some(frame) = read_message(socket).await? {
+            return Ok(frame);
         }
+    }
+}
+
+/// Reads one WebSocket message: `None` for a control message (the server's ping, which
+/// tungstenite answers), which carries no frame but shows the connection is alive.
+async fn read_message(socket: &mut Socket) -> Result<Option<ServerFrame>, Ended> {
+    match socket.next().await {
+        None => Err(Ended::Retry("the connection closed".into())),
+        Some(Err(e)) => Err(Ended::Retry(format!("read failed: {e}"))),
+        Some(Ok(Message::Text(text))) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Ended::Retry(format!("undecodable frame: {e}"))),
+        Some(Ok(Message::Close(frame))) => {
+            let code = frame.as_ref().map(|f| u16::from(f.code));
+            Err(match code {
+                Some(close_code::UNAUTHORIZED) => Ended::Fatal(Error::Api {
+                    status: 401,
+                    code: chat_core::v1::ErrorCode::Unauthorized,
+                    message: "the token was revoked or expired".into(),
+                    details: None,
+                    retry_after: None,
+                }),
+                _ => Ended::Retry(format!("closed by the server ({code:?})")),
+            })
+        }
+        Some(Ok(_)) => Ok(None),
     }
 }

@@ -1,11 +1,13 @@
 //! The gateway: acks, live events, reconnects that lose and duplicate nothing, queued sends.
 
-use chat_client::{Client, Gateway, GatewayEvent};
+use std::time::Duration;
+
+use chat_client::{Client, Gateway, GatewayConfig, GatewayEvent};
 use chat_core::v1::{
     CallSignal, ConversationId, CreateLobbyRequest, Lobby, LobbyName, MessageContent, ServerFrame,
 };
 
-use crate::helpers::{Proxy, fast_reconnects, next_event, spawn_server};
+use crate::helpers::{Proxy, fast_reconnects, next_event, spawn_server, spawn_server_with};
 
 fn text(s: &str) -> MessageContent {
     MessageContent::parse(s).expect("valid content")
@@ -322,4 +324,50 @@ async fn a_gap_too_large_is_reported_as_resync_required_and_live_events_follow()
         .await
         .expect("sent");
     until_message(&mut gateway, "after").await;
+}
+
+#[tokio::test]
+async fn server_pings_keep_a_quiet_connection_and_a_silent_one_is_replaced() {
+    let silence = Duration::from_millis(600);
+    let server = spawn_server_with(|config| {
+        config.gateway.ping_interval = Duration::from_millis(100);
+    })
+    .await;
+    let proxy = Proxy::start(server.addr).await;
+    let alice = server.user("alice").await;
+    let client = Client::builder(&proxy.url)
+        .token(alice.token().expect("token"))
+        .build()
+        .expect("client");
+    let config = GatewayConfig {
+        silence_timeout: silence,
+        ..fast_reconnects()
+    };
+    let mut gateway = Gateway::connect_with(&client, config)
+        .await
+        .expect("connect");
+
+    // Nothing but the server's pings for several silence timeouts: the connection stays.
+    let quiet_until = tokio::time::Instant::now() + 4 * silence;
+    while let Ok(event) = tokio::time::timeout_at(quiet_until, gateway.next_event()).await {
+        let event = event.expect("the gateway is running");
+        assert!(
+            !matches!(event, GatewayEvent::Reconnecting { .. }),
+            "a pinged connection was given up: {event:?}"
+        );
+    }
+
+    // Then the path goes dead without closing: the gateway notices and connects again.
+    proxy.freeze();
+    let reason = loop {
+        if let GatewayEvent::Reconnecting { reason, .. } = next_event(&mut gateway).await {
+            break reason;
+        }
+    };
+    assert!(reason.contains("silent"), "{reason}");
+    loop {
+        if let GatewayEvent::Connected(_) = next_event(&mut gateway).await {
+            break;
+        }
+    }
 }

@@ -93,6 +93,7 @@ pub async fn next_event(gateway: &mut Gateway) -> GatewayEvent {
 pub struct Proxy {
     pub url: String,
     cut: broadcast::Sender<()>,
+    freeze: broadcast::Sender<()>,
     refusing: Arc<AtomicBool>,
     cuts: Arc<AtomicUsize>,
     live: Arc<Live>,
@@ -138,11 +139,17 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (cut, _) = broadcast::channel(16);
+        let (freeze, _) = broadcast::channel(16);
         let refusing = Arc::new(AtomicBool::new(false));
         let cuts = Arc::new(AtomicUsize::new(0));
         let live = Arc::new(Live::default());
-        let (cut_tx, refusing_flag, counter, tracked) =
-            (cut.clone(), refusing.clone(), cuts.clone(), live.clone());
+        let (cut_tx, freeze_tx, refusing_flag, counter, tracked) = (
+            cut.clone(),
+            freeze.clone(),
+            refusing.clone(),
+            cuts.clone(),
+            live.clone(),
+        );
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
                 if refusing_flag.load(Ordering::SeqCst) {
@@ -150,6 +157,7 @@ impl Proxy {
                     continue;
                 }
                 let mut cut_rx = cut_tx.subscribe();
+                let mut freeze_rx = freeze_tx.subscribe();
                 let counter = counter.clone();
                 let tracked = tracked.clone();
                 tokio::spawn(async move {
@@ -163,6 +171,11 @@ impl Proxy {
                         _ = cut_rx.recv() => {
                             counter.fetch_add(1, Ordering::SeqCst);
                         }
+                        _ = freeze_rx.recv() => {
+                            // Open but silent both ways until cut.
+                            let _ = cut_rx.recv().await;
+                            counter.fetch_add(1, Ordering::SeqCst);
+                        }
                     }
                     tracked.closed(generation);
                 });
@@ -171,6 +184,7 @@ impl Proxy {
         Self {
             url,
             cut,
+            freeze,
             refusing,
             cuts,
             live,
@@ -183,6 +197,12 @@ impl Proxy {
         current.number += 1;
         current.open = 0;
         let _ = self.cut.send(());
+    }
+
+    /// Stops forwarding anything on the connections open now, without closing them: a peer
+    /// gone silent (a dead network path), which only a timeout notices.
+    pub fn freeze(&self) {
+        let _ = self.freeze.send(());
     }
 
     /// How many connections the proxy has cut.

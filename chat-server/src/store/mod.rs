@@ -35,11 +35,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use chat_core::v1::{Timestamp, ValidationError};
-use sqlx::AnyPool;
 use sqlx::ValueRef;
 use sqlx::any::{AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Any, Executor, SqlSafeStr};
+use sqlx::{AnyConnection, AnyPool, Connection as _};
 use uuid::Uuid;
 
 /// A failure of the storage layer.
@@ -296,17 +296,36 @@ pub(crate) async fn begin_write(
     pool: &AnyPool,
     backend: Backend,
 ) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
-    match backend {
-        Backend::Sqlite => Ok(pool.begin_with("BEGIN IMMEDIATE").await?),
-        Backend::Postgres => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK_KEY)
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
-        }
+    let mut tx = match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    };
+    lock_writes(&mut tx, backend).await?;
+    Ok(tx)
+}
+
+/// [`begin_write`] on a connection the caller holds.
+pub(crate) async fn begin_write_on(
+    conn: &mut AnyConnection,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'_, Any>, StoreError> {
+    let mut tx = match backend {
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => conn.begin().await?,
+    };
+    lock_writes(&mut tx, backend).await?;
+    Ok(tx)
+}
+
+/// PostgreSQL: takes the write lock that `BEGIN IMMEDIATE` takes on SQLite.
+async fn lock_writes(tx: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK_KEY)
+            .execute(&mut *tx)
+            .await?;
     }
+    Ok(())
 }
 
 /// A flag in stored form.

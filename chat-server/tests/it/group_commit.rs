@@ -168,3 +168,33 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
         .expect(200);
     assert_eq!(page.items.first().map(|m| m.seq), Some(stored_general));
 }
+
+#[tokio::test]
+async fn closing_the_store_takes_back_the_writers_connection() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let store = Store::connect(&app.database_url).await.expect("store");
+    let post = || NewPost {
+        conversation: lobby.id.into(),
+        author: alice.id,
+        content: text("hello"),
+        nonce: None,
+        expect: Expect::Lobby,
+    };
+    // The writer keeps a connection between batches; closing must not wait for it forever.
+    let pending = store.submit_message(post()).await.expect("queued");
+    assert!(matches!(
+        pending.posted(&store).await.expect("posted"),
+        Posted::New { .. }
+    ));
+
+    tokio::time::timeout(std::time::Duration::from_secs(10), store.close())
+        .await
+        .expect("the store closes");
+    let after = store.submit_message(post()).await.expect("queued");
+    assert!(
+        after.posted(&store).await.is_err(),
+        "a closed store writes nothing"
+    );
+}
