@@ -289,7 +289,7 @@ async fn connecting_with_a_bad_token_fails_at_once() {
 
 #[tokio::test]
 async fn a_gap_too_large_is_reported_as_resync_required_and_live_events_follow() {
-    let server = crate::helpers::spawn_server_with(|c| c.gateway.resume_max_gap = 5).await;
+    let server = spawn_server_with(|c| c.gateway.resume_max_gap = 5).await;
     let proxy = Proxy::start(server.addr).await;
     let alice = server.user("alice").await;
     let room = lobby(&alice, "general").await;
