@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use chat_core::v1::{ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, UserId, close_code};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use rand::Rng;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
@@ -327,44 +327,50 @@ impl Worker {
         let silence = tokio::time::sleep_until(heard + self.config.silence_timeout);
         tokio::pin!(silence);
         loop {
-            tokio::select! {
+            let message = tokio::select! {
                 () = &mut silence => {
                     let deadline = heard + self.config.silence_timeout;
                     if deadline > silence.deadline() {
                         silence.as_mut().reset(deadline);
                         continue;
                     }
-                    return Ended::Retry("the server went silent".into());
-                }
-                message = read_message(&mut socket) => {
-                    heard = tokio::time::Instant::now();
-                    let frame = match message {
-                        Err(ended) => return ended,
-                        Ok(None) => continue,
-                        Ok(Some(frame)) => frame,
-                    };
-                    if let Some(ended) = self.on_frame(frame).await {
-                        return ended;
+                    // This task may have run late, with a frame waiting all along.
+                    match read_message(&mut socket).now_or_never() {
+                        Some(message) => message,
+                        None => return Ended::Retry("the server went silent".into()),
                     }
                 }
-                command = self.commands.recv() => match command {
-                    None => {
-                        let _ = socket.close(None).await;
-                        return Ended::Shutdown;
-                    }
-                    Some(Command::Notify(frame)) => {
-                        if let Err(ended) = send_frame(&mut socket, &frame).await {
-                            return ended;
+                message = read_message(&mut socket) => message,
+                command = self.commands.recv() => {
+                    match command {
+                        None => {
+                            let _ = socket.close(None).await;
+                            return Ended::Shutdown;
+                        }
+                        Some(Command::Notify(frame)) => {
+                            if let Err(ended) = send_frame(&mut socket, &frame).await {
+                                return ended;
+                            }
+                        }
+                        Some(Command::Request { nonce, frame, reply }) => {
+                            let sent = send_frame(&mut socket, &frame).await;
+                            self.pending.push(Pending { nonce, frame, reply, sent: true, resent: false });
+                            if let Err(ended) = sent {
+                                return ended;
+                            }
                         }
                     }
-                    Some(Command::Request { nonce, frame, reply }) => {
-                        let sent = send_frame(&mut socket, &frame).await;
-                        self.pending.push(Pending { nonce, frame, reply, sent: true, resent: false });
-                        if let Err(ended) = sent {
-                            return ended;
-                        }
-                    }
-                },
+                    continue;
+                }
+            };
+            heard = tokio::time::Instant::now();
+            let frame = match message {
+                Err(ended) => return ended,
+                Ok(None) => continue,
+                Ok(Some(frame)) => frame,
+            };
+            if let Some(ended) = self.on_frame(frame).await {
+                return ended;
             }
         }
     }

@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 
 use chat_core::v1::{Author, ConversationId, Message, MessageContent, MessageId, Nonce, UserId};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe};
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::events::EventKind;
@@ -159,14 +159,15 @@ async fn run(
     let mut conn = Held::new(pool);
     loop {
         tokio::select! {
+            biased;
+            () = &mut closing, if conn.is_held() => {
+                conn.release();
+                continue;
+            }
             received = posts.recv_many(&mut batch, MAX_BATCH) => {
                 if received == 0 {
                     break;
                 }
-            }
-            () = &mut closing, if conn.is_held() => {
-                conn.release();
-                continue;
             }
         }
         let (items, replies): (Vec<NewPost>, Vec<Reply>) = batch.drain(..).unzip();
@@ -214,15 +215,38 @@ impl Held {
         backend: Backend,
         items: &[NewPost],
     ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
-        let conn = match &mut self.conn {
-            Some(conn) => conn,
-            None => self.conn.insert(self.pool.acquire().await?),
-        };
-        let written = write(conn, backend, items).await;
+        let written = self.begin_and_write(backend, items).await;
         if written.is_err() {
             self.conn = None;
         }
         written
+    }
+
+    async fn begin_and_write(
+        &mut self,
+        backend: Backend,
+        items: &[NewPost],
+    ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
+        // The pool checks a connection before lending it; a kept one may have died while
+        // idle (a database restart, an idle timeout). Nothing is written before `BEGIN`
+        // succeeds, so a kept connection that fails it is replaced and `BEGIN` tried again.
+        let mut retry = self.conn.is_some();
+        loop {
+            let conn = match &mut self.conn {
+                Some(conn) => conn,
+                None => self.conn.insert(self.pool.acquire().await?),
+            };
+            let error = match begin_write_on(conn, backend).await {
+                Ok(tx) => return write(tx, backend, items).await,
+                Err(error) => error,
+            };
+            if !retry {
+                return Err(error);
+            }
+            tracing::debug!(%error, "the writer's connection failed; taking another");
+            retry = false;
+            self.conn = None;
+        }
     }
 }
 
@@ -292,19 +316,20 @@ struct Placed {
     event_seq: i64,
 }
 
-/// Writes a batch in one transaction. `Err` means nothing was written.
+/// Writes a batch in the write transaction `tx` and commits it. `Err` means nothing was
+/// written.
 async fn write(
-    conn: &mut AnyConnection,
+    mut tx: Transaction<'_, Any>,
     backend: Backend,
     items: &[NewPost],
 ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
     let now = now_millis();
+    let created_at = timestamp(now)?;
     let authors: Vec<String> = items.iter().map(|p| p.author.to_string()).collect();
     let mut outcomes: Vec<Option<Result<Written, StoreError>>> =
         items.iter().map(|_| None).collect();
     // A post repeating an earlier post's nonce in the same batch answers with that post.
     let mut repeat_of: Vec<Option<usize>> = vec![None; items.len()];
-    let mut tx = begin_write_on(conn, backend).await?;
 
     // Authorization inside the transaction that writes: one read for the whole batch, and
     // no membership change can slip between the check and the write.
@@ -394,7 +419,6 @@ async fn write(
 
     // The messages as stored, from what was written: reading them back cost a sixth of a
     // batch's time.
-    let created_at = timestamp(now)?;
     for post in &placed {
         let Some(poster) = posters[post.item] else {
             continue;

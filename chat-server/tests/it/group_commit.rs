@@ -198,3 +198,50 @@ async fn closing_the_store_takes_back_the_writers_connection() {
         "a closed store writes nothing"
     );
 }
+
+#[tokio::test]
+async fn a_post_after_the_writers_connection_died_is_written() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "general", "public").await;
+    let store = Store::connect(&app.database_url).await.expect("store");
+    let post = |text_: &str| NewPost {
+        conversation: lobby.id.into(),
+        author: alice.id,
+        content: text(text_),
+        nonce: None,
+        expect: Expect::Lobby,
+    };
+    let first = store.submit_message(post("one")).await.expect("queued");
+    assert!(matches!(
+        first.posted(&store).await.expect("posted"),
+        Posted::New { .. }
+    ));
+
+    // The writer keeps its connection between batches. On PostgreSQL, end it from the
+    // server's side (as a restart or an idle timeout would); SQLite has no such thing.
+    if app.database_url.starts_with("postgres") {
+        let db = app.db().await;
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&db)
+        .await
+        .expect("terminate");
+        assert!(
+            !ended.is_empty(),
+            "the writer's connection was there to end"
+        );
+    }
+
+    let second = store.submit_message(post("two")).await.expect("queued");
+    match second
+        .posted(&store)
+        .await
+        .expect("posted after a lost connection")
+    {
+        Posted::New { message, .. } => assert_eq!(message.seq, 2),
+        other => panic!("{other:?}"),
+    }
+}
