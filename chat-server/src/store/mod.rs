@@ -240,7 +240,12 @@ impl Store {
     /// Starts a write transaction that holds the database's write lock from its first
     /// statement (see the module docs).
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
-        begin_write(&self.pool, self.backend).await
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        lock_writes(&mut tx, self.backend).await?;
+        Ok(tx)
     }
 
     /// The group-commit writer of posted messages.
@@ -291,20 +296,8 @@ impl<'r> sqlx::Decode<'r, Any> for Flag {
     }
 }
 
-/// [`Store::begin_write`] on a bare pool (the group-commit writer holds no `Store`).
-pub(crate) async fn begin_write(
-    pool: &AnyPool,
-    backend: Backend,
-) -> Result<sqlx::Transaction<'static, Any>, StoreError> {
-    let mut tx = match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => pool.begin().await?,
-    };
-    lock_writes(&mut tx, backend).await?;
-    Ok(tx)
-}
-
-/// [`begin_write`] on a connection the caller holds.
+/// [`Store::begin_write`] on a connection the caller holds (the group-commit writer keeps
+/// one and holds no `Store`).
 pub(crate) async fn begin_write_on(
     conn: &mut AnyConnection,
     backend: Backend,

@@ -6,7 +6,7 @@ use chat_server::store::Store;
 use chat_server::store::messages::Posted;
 use chat_server::store::writer::{Expect, MAX_BATCH, NewPost};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 
 fn text(s: &str) -> MessageContent {
     MessageContent::parse(s).expect("content")
@@ -169,46 +169,18 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     assert_eq!(page.items.first().map(|m| m.seq), Some(stored_general));
 }
 
-#[tokio::test]
-async fn closing_the_store_takes_back_the_writers_connection() {
+/// A store whose writer has written one post to a new lobby, and so keeps a connection; and
+/// how to make more posts to that lobby.
+async fn store_after_one_post() -> (TestApp, Store, impl Fn(&str) -> NewPost) {
     let app = spawn_app().await;
     let alice = app.register("alice").await;
     let lobby = app.create_lobby(&alice, "general", "public").await;
     let store = Store::connect(&app.database_url).await.expect("store");
-    let post = || NewPost {
-        conversation: lobby.id.into(),
-        author: alice.id,
-        content: text("hello"),
-        nonce: None,
-        expect: Expect::Lobby,
-    };
-    // The writer keeps a connection between batches; closing must not wait for it forever.
-    let pending = store.submit_message(post()).await.expect("queued");
-    assert!(matches!(
-        pending.posted(&store).await.expect("posted"),
-        Posted::New { .. }
-    ));
-
-    tokio::time::timeout(std::time::Duration::from_secs(10), store.close())
-        .await
-        .expect("the store closes");
-    let after = store.submit_message(post()).await.expect("queued");
-    assert!(
-        after.posted(&store).await.is_err(),
-        "a closed store writes nothing"
-    );
-}
-
-#[tokio::test]
-async fn a_post_after_the_writers_connection_died_is_written() {
-    let app = spawn_app().await;
-    let alice = app.register("alice").await;
-    let lobby = app.create_lobby(&alice, "general", "public").await;
-    let store = Store::connect(&app.database_url).await.expect("store");
-    let post = |text_: &str| NewPost {
-        conversation: lobby.id.into(),
-        author: alice.id,
-        content: text(text_),
+    let (conversation, author): (ConversationId, UserId) = (lobby.id.into(), alice.id);
+    let post = move |content: &str| NewPost {
+        conversation,
+        author,
+        content: text(content),
         nonce: None,
         expect: Expect::Lobby,
     };
@@ -217,6 +189,27 @@ async fn a_post_after_the_writers_connection_died_is_written() {
         first.posted(&store).await.expect("posted"),
         Posted::New { .. }
     ));
+    (app, store, post)
+}
+
+#[tokio::test]
+async fn closing_the_store_takes_back_the_writers_connection() {
+    // The writer keeps a connection between batches; closing must not wait for it forever.
+    let (_app, store, post) = store_after_one_post().await;
+
+    tokio::time::timeout(std::time::Duration::from_secs(10), store.close())
+        .await
+        .expect("the store closes");
+    let after = store.submit_message(post("hello")).await.expect("queued");
+    assert!(
+        after.posted(&store).await.is_err(),
+        "a closed store writes nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_post_after_the_writers_connection_died_is_written() {
+    let (app, store, post) = store_after_one_post().await;
 
     // The writer keeps its connection between batches. On PostgreSQL, end it from the
     // server's side (as a restart or an idle timeout would); SQLite has no such thing.
