@@ -2,11 +2,17 @@
 # The README's curl walkthrough as a script: register, log in, create a lobby, post, read
 # history. Needs curl and jq.
 #
+# It runs against live servers (CI runs it), so it leaves nothing behind: its lobby has a
+# name of its own (a second public `general` would make `chat lobby join general` ambiguous
+# for everyone), and the lobby and the account are deleted when it ends, even on failure.
+#
 #   ./examples/walkthrough.sh [SERVER_URL]      (default http://127.0.0.1:8080)
 set -euo pipefail
 
 server=${1:-http://127.0.0.1:8080}
-user="walker$RANDOM$RANDOM"
+suffix="$RANDOM$RANDOM"
+user="walker$suffix"
+lobby_name="walkthrough-$suffix"
 password="correct horse battery"
 
 say() { printf '\n$ %s\n' "$*" >&2; }
@@ -20,10 +26,18 @@ say "log in"
 token=$(json -X POST "$server/api/v1/auth/login" \
   -d "{\"username\": \"$user\", \"password\": \"$password\"}" | jq -r .token)
 auth=(-H "authorization: Bearer $token")
+lobby=""
+cleanup() {
+  if [ -n "$lobby" ]; then
+    curl -sS -o /dev/null "${auth[@]}" -X DELETE "$server/api/v1/lobbies/$lobby" || true
+  fi
+  curl -sS -o /dev/null "${auth[@]}" -X DELETE "$server/api/v1/users/me" || true
+}
+trap cleanup EXIT
 
 say "create a lobby"
 lobby=$(json "${auth[@]}" -X POST "$server/api/v1/lobbies" \
-  -d '{"name": "general", "description": "say hi"}' | jq -r .id)
+  -d "{\"name\": \"$lobby_name\", \"description\": \"say hi\"}" | jq -r .id)
 echo "lobby $lobby"
 
 say "post two messages"

@@ -48,7 +48,8 @@ start_server() {
   data=$(mktemp -d)
   # bcrypt cost 4 while setting up users; the login scenario sets the real cost.
   env CHAT_DATA_DIR="$data" CHAT_PORT=0 CHAT_LOG=warn,chat_server::server=info CHAT_BCRYPT_COST=4 \
-    CHAT_SEND_BURST=1000000000 CHAT_SEND_WINDOW=1s "$@" \
+    CHAT_SEND_BURST=1000000000 CHAT_SEND_WINDOW=1s CHAT_ACTION_BURST=1000000000 CHAT_MAX_CONNECTIONS_PER_IP=0 \
+    CHAT_REGISTER_BURST=1000000000 CHAT_REGISTER_GLOBAL_BURST=1000000000 "$@" \
     "$server_bin" >"$data/server.log" 2>&1 &
   server_pid=$!
   url=""

@@ -31,12 +31,14 @@ data=$(mktemp -d)
 log="$data/server.log"
 # Created here, so the wait below never reads a file the server's shell has not opened yet.
 : >"$log"
-# Rate limits: the message send limit is raised (CHAT_SEND_BURST) because the fuzzer posts
-# hundreds of messages a second as one user, and the limit is tested on its own in
-# chat-server's tests. Login throttling keeps its fixed defaults: its 429 is part of the
+# Rate limits: the send, action, upload and registration limits are raised because the
+# fuzzer posts, edits, uploads and registers hundreds of times a second from one address,
+# and each limit is tested on its own in chat-server's tests. Login throttling keeps its fixed defaults: its 429 is part of the
 # contract the fuzzer checks. bcrypt cost 4 keeps registration and login fast.
 CHAT_DATA_DIR="$data" CHAT_PORT=0 CHAT_BCRYPT_COST=4 CHAT_LOG=info \
-  CHAT_SEND_BURST=1000000 CHAT_SEND_WINDOW=1s \
+  CHAT_SEND_BURST=1000000 CHAT_SEND_WINDOW=1s CHAT_ACTION_BURST=1000000 CHAT_ACTION_WINDOW=1s \
+  CHAT_UPLOAD_BURST=1000000 CHAT_UPLOAD_WINDOW=1s \
+  CHAT_REGISTER_BURST=1000000 CHAT_REGISTER_GLOBAL_BURST=1000000 \
   "$server_bin" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chat_core::v1::MessageId;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// `chat`: talk to a chat server from the shell.
@@ -10,14 +11,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "chat",
     version,
     about = "Talk to a chat server from the shell: post, read, administer.",
-    after_help = "Examples:\n  chat --server http://127.0.0.1:8080 register --username alice\n  echo 'deploy done' | chat msg send ops -\n  chat history ops --json | jq '.items[].content'"
+    after_help = "Examples:\n  chat --server http://127.0.0.1:8080 register --username alice\n  echo 'deploy done' | chat msg send ops -\n  chat msg history ops --json | jq -r '.items[].content'\n\nErrors: with --json, an error is one JSON document on stderr, {\"error\": {\"code\", \"message\", \"details\"}}: the server's error as it sent it, or a code of the CLI's own (usage, ambiguous, unreachable). Exit codes: 0 success, 1 usage error, 2 the server refused, 3 the server cannot be reached."
 )]
 pub struct Cli {
     /// Server URL (default: the profile's, else http://127.0.0.1:8080).
     #[arg(long, global = true, env = "CHAT_SERVER")]
     pub server: Option<String>,
 
-    /// Named profile in the config file (server and token).
+    /// Named profile in the config file (server and token); `login` and `register` create it.
     #[arg(long, global = true, env = "CHAT_PROFILE", default_value = chat_client::profile::DEFAULT_PROFILE)]
     pub profile: String,
 
@@ -48,6 +49,20 @@ pub struct Text {
     pub file: Option<PathBuf>,
 }
 
+/// Which page of a conversation's history.
+#[derive(Debug, Clone, Args)]
+pub struct HistoryPage {
+    /// How many messages, 1–100 (default 50).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: u32,
+    /// Only messages older than this message (a page's `next_cursor`).
+    #[arg(long, value_name = "ID", conflicts_with = "after")]
+    pub before: Option<MessageId>,
+    /// Only messages newer than this message; the JSON page is then oldest first.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<MessageId>,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -67,7 +82,7 @@ pub enum Command {
         password: PasswordSource,
     },
     /// Sign in and remember the token in the profile.
-    #[command(after_help = "Example:\n  CHAT_PASSWORD=secret chat login --username alice")]
+    #[command(after_help = "Example:\n  CHAT_PASSWORD='correct horse' chat login --username alice")]
     Login {
         /// The username.
         #[arg(long)]
@@ -85,6 +100,10 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// Lobbies and their members.
+    ///
+    /// Wherever a command takes a lobby, give its id or its name. Names need not be unique: a
+    /// name means the lobby of that name you are a member of, else the public lobby of that
+    /// name; when several match, the error lists them with their ids.
     #[command(subcommand)]
     Lobby(LobbyCommand),
     /// Lobby messages.
@@ -94,7 +113,7 @@ pub enum Command {
     #[command(subcommand)]
     Dm(DmCommand),
     /// Mark a lobby (or, with --dm, a direct chat) read up to its newest message.
-    #[command(after_help = "Example:\n  chat read general\n  chat read --dm bob")]
+    #[command(after_help = "Examples:\n  chat read general\n  chat read --dm bob")]
     Read {
         /// The lobby (id or name), or the user with --dm.
         target: String,
@@ -115,12 +134,13 @@ pub enum Command {
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Stream live events until interrupted, reconnecting and resuming by itself.
+    ///
+    /// People see one line per event, prefixed with its lobby (`[general]`) or direct chat
+    /// (`[@bob]`); --json prints the SDK's events as JSON lines. Ctrl-C ends it (exit 0).
     #[command(after_help = "Example:\n  chat watch --json | jq -c 'select(.event == \"frame\")'")]
     Watch,
     /// Print a shell completion script.
-    #[command(
-        after_help = "Example:\n  chat completions bash > ~/.local/share/bash-completion/completions/chat"
-    )]
+    #[command(after_help = "Example (in ~/.bashrc):\n  source <(chat completions bash)")]
     Completions {
         /// The shell.
         shell: Shell,
@@ -307,7 +327,7 @@ pub enum LobbyCommand {
 pub enum MsgCommand {
     /// Post to a lobby.
     #[command(
-        after_help = "Examples:\n  chat msg send general 'hello'\n  git log -1 --oneline | chat msg send deploys -"
+        after_help = "Examples:\n  chat msg send general 'hello'\n  date | chat msg send deploys -"
     )]
     Send {
         /// The lobby (id or name).
@@ -315,23 +335,28 @@ pub enum MsgCommand {
         #[command(flatten)]
         text: Text,
     },
-    /// Show a lobby's history, newest last.
+    /// Show one page of a lobby's history.
+    ///
+    /// The table prints oldest first (the newest message last, at the bottom). --json prints
+    /// the page exactly as the REST API returns it: newest first (oldest first with --after),
+    /// with `next_cursor`, the id to pass as --before (or --after) for the next page, `null`
+    /// at the end.
     #[command(
-        after_help = "Examples:\n  chat msg history general --limit 20\n  chat msg history general --follow --json"
+        after_help = "Examples:\n  chat msg history general --limit 20\n  chat msg history ops --before \"$(chat msg history ops --limit 1 --json | jq -r .next_cursor)\"\n  chat msg history general --follow --json"
     )]
     History {
         /// The lobby.
         lobby: String,
-        /// How many of the newest messages (default 50).
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        /// Keep printing new messages as they arrive.
-        #[arg(long)]
+        #[command(flatten)]
+        page: HistoryPage,
+        /// Then keep printing new messages as they arrive (JSON lines with --json), until
+        /// Ctrl-C.
+        #[arg(long, conflicts_with_all = ["before", "after"])]
         follow: bool,
     },
     /// Edit one of your messages.
     #[command(
-        after_help = "Example:\n  chat msg edit 01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72 'fixed typo'"
+        after_help = "Example (the newest message of general, if it is yours):\n  chat msg edit \"$(chat msg history general --limit 1 --json | jq -r '.items[0].id')\" 'fixed typo'"
     )]
     Edit {
         /// The message id.
@@ -340,7 +365,9 @@ pub enum MsgCommand {
         text: Text,
     },
     /// Delete a message (yours, or any as a lobby admin).
-    #[command(after_help = "Example:\n  chat msg delete 01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72")]
+    #[command(
+        after_help = "Example (the newest message of general):\n  chat msg delete \"$(chat msg history general --limit 1 --json | jq -r '.items[0].id')\""
+    )]
     Delete {
         /// The message id.
         message: String,
@@ -361,14 +388,17 @@ pub enum DmCommand {
     /// List your direct chats.
     #[command(after_help = "Example:\n  chat dm list")]
     List,
-    /// Show the history with a user, newest last.
+    /// Show one page of the history with a user.
+    ///
+    /// The table prints oldest first (the newest message last, at the bottom). --json prints
+    /// the page exactly as the REST API returns it: newest first (oldest first with --after),
+    /// with `next_cursor` for the next page.
     #[command(after_help = "Example:\n  chat dm history bob --limit 20")]
     History {
         /// The user.
         user: String,
-        /// How many of the newest messages (default 50).
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        #[command(flatten)]
+        page: HistoryPage,
     },
     /// Delete the chat with a user, for you only.
     #[command(after_help = "Example:\n  chat dm delete bob")]
@@ -440,9 +470,7 @@ pub enum AdminCommand {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Create a personal API token; its secret is shown once.
-    #[command(
-        after_help = "Example:\n  chat token create 'deploy bot' --write --expires-in-days 90"
-    )]
+    #[command(after_help = "Example:\n  chat token create ci --write --expires-in-days 90")]
     Create {
         /// What it is for.
         name: String,
@@ -457,7 +485,9 @@ pub enum TokenCommand {
     #[command(after_help = "Example:\n  chat token list")]
     List,
     /// Revoke a personal API token.
-    #[command(after_help = "Example:\n  chat token revoke 01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f75")]
+    #[command(
+        after_help = "Example:\n  chat token revoke \"$(chat token list --json | jq -r '.items[] | select(.name == \"ci\").id')\""
+    )]
     Revoke {
         /// The token's id (from `chat token list`).
         id: String,
@@ -468,7 +498,7 @@ pub enum TokenCommand {
 #[derive(Debug, Subcommand)]
 pub enum AvatarCommand {
     /// Upload a PNG, JPEG, WebP or GIF (at most 2 MiB) as your avatar.
-    #[command(after_help = "Example:\n  chat avatar set ~/me.jpg")]
+    #[command(after_help = "Example:\n  chat avatar set ~/me.png")]
     Set {
         /// The image file.
         file: PathBuf,

@@ -24,10 +24,23 @@ pub struct Context {
 
 impl Context {
     /// Resolves server and token: flag or `CHAT_SERVER`, then the profile, then the default;
-    /// `CHAT_TOKEN` overrides the profile's token.
-    pub fn new(server: Option<String>, profile_name: String, json: bool) -> Result<Self, Failure> {
+    /// `CHAT_TOKEN` overrides the profile's token. A profile other than the default must exist
+    /// unless `creates_profile` (`login` and `register` create it).
+    pub fn new(
+        server: Option<String>,
+        profile_name: String,
+        json: bool,
+        creates_profile: bool,
+    ) -> Result<Self, Failure> {
         let config_dir = profile::config_dir()?;
-        let saved = Profiles::load(&config_dir)?.get(&profile_name);
+        let profiles = Profiles::load(&config_dir)?;
+        if !creates_profile
+            && profile_name != profile::DEFAULT_PROFILE
+            && !profiles.profiles.contains_key(&profile_name)
+        {
+            return Err(unknown_profile(&profile_name, &profiles));
+        }
+        let saved = profiles.get(&profile_name);
         let server = server
             .or_else(|| saved.server.clone())
             .unwrap_or_else(|| DEFAULT_SERVER.to_owned());
@@ -47,6 +60,11 @@ impl Context {
             config_dir,
             server,
         })
+    }
+
+    /// The profile in use.
+    pub fn profile_name(&self) -> &str {
+        &self.profile_name
     }
 
     /// Remembers the server, the client's current token and the username in the profile.
@@ -73,4 +91,18 @@ impl Context {
         profiles.save(&self.config_dir)?;
         Ok(())
     }
+}
+
+/// The error for a `--profile` that names no saved profile.
+fn unknown_profile(name: &str, profiles: &Profiles) -> Failure {
+    let existing: Vec<&str> = profiles.profiles.keys().map(String::as_str).collect();
+    let known = if existing.is_empty() {
+        "there are no profiles yet".to_owned()
+    } else {
+        format!("the profiles are: {}", existing.join(", "))
+    };
+    Failure::usage(format!(
+        "no profile named {name:?} ({known}); `chat --profile {name} login --username NAME` \
+         creates it"
+    ))
 }

@@ -160,6 +160,11 @@ pub fn local_time(t: &Timestamp) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
+/// A count with its noun: "1 member", "2 members", "0 members".
+pub fn plural(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// At most `max` characters of `text`, on one line.
 pub fn truncate(text: &str, max: usize) -> String {
     let one_line = text.replace(['\n', '\t'], " ");
@@ -181,6 +186,13 @@ mod tests {
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(truncate("a\nb", 10), "a b");
         assert_eq!(truncate("abcdefghij", 5), "abcd…");
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one_only() {
+        assert_eq!(plural(0, "member", "members"), "0 members");
+        assert_eq!(plural(1, "member", "members"), "1 member");
+        assert_eq!(plural(2, "lobby", "lobbies"), "2 lobbies");
     }
 
     #[test]

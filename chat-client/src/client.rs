@@ -3,15 +3,15 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use chat_core::v1::endpoints::{self as api, Binary, Endpoint, NoBody, NoContent, NoQuery};
 use chat_core::v1::{
-    Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, ApiToken,
-    ApiTokenList, AuditPage, AuthResponse, Chat, ChatId, ChatList, ConversationId,
-    CreateApiTokenRequest, CreateClientTokenRequest, CreateLobbyRequest, CreatedApiToken,
-    EditMessageRequest, ErrorBody, HistoryQuery, ListQuery, Lobby, LobbyId, LobbyList, LobbyPage,
-    LoginRequest, MarkReadRequest, Member, MemberPage, Message, MessageContent, MessageId,
-    MessagePage, Nonce, OpenChatRequest, PageQuery, ReadCursor, RegisterRequest, Role,
-    SendMessageRequest, ServerStats, TokenId, UpdateAccountRequest, UpdateLobbyRequest,
-    UpdateMemberRequest, User, UserId, UserPage,
+    Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, ApiToken, AuditPage,
+    AuthResponse, Chat, ChatId, ConversationId, CreateApiTokenRequest, CreateClientTokenRequest,
+    CreateLobbyRequest, CreatedApiToken, EditMessageRequest, ErrorBody, HistoryQuery, ListQuery,
+    Lobby, LobbyId, LobbyPage, LoginRequest, MarkReadRequest, Member, MemberPage, Message,
+    MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest, PageQuery, ReadCursor,
+    RegisterRequest, Role, SendMessageRequest, ServerStats, TokenId, UpdateAccountRequest,
+    UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -34,13 +34,6 @@ impl Conversation {
         match self {
             Self::Lobby(id) => id.into(),
             Self::Chat(id) => id.into(),
-        }
-    }
-
-    fn path(self) -> String {
-        match self {
-            Self::Lobby(id) => format!("/api/v1/lobbies/{id}"),
-            Self::Chat(id) => format!("/api/v1/chats/{id}"),
         }
     }
 }
@@ -135,10 +128,6 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-/// Bodies of routes that take none.
-#[derive(Serialize)]
-struct Empty {}
-
 impl Client {
     /// A client for the server at `base_url` (e.g. `http://127.0.0.1:8080`) with defaults.
     pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
@@ -183,17 +172,19 @@ impl Client {
         self.inner.tls.clone()
     }
 
-    async fn send<B: Serialize + ?Sized, Q: Serialize + ?Sized>(
+    /// Sends one request to `endpoint`: the status and body of a 2xx answer, or the API
+    /// error.
+    async fn send<E: Endpoint>(
         &self,
-        method: Method,
-        path: &str,
-        query: Option<&Q>,
-        body: Option<&B>,
-    ) -> Result<(StatusCode, bytes_body::Body), Error> {
-        let mut request = self
-            .inner
-            .http
-            .request(method, format!("{}{path}", self.inner.base));
+        endpoint: &E,
+        query: Option<&E::Query>,
+        body: Option<&E::Body>,
+    ) -> Result<(StatusCode, bytes_body::Body), Error>
+    where
+        E::Query: Serialize,
+        E::Body: Serialize,
+    {
+        let mut request = self.request(endpoint);
         if let Some(token) = self.token() {
             request = request.bearer_auth(token);
         }
@@ -240,43 +231,53 @@ impl Client {
         })
     }
 
-    async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
+    /// A request to `endpoint`'s method and path, without token, query or body.
+    fn request<E: Endpoint>(&self, endpoint: &E) -> reqwest::RequestBuilder {
+        let method = match E::METHOD {
+            api::Method::Get => Method::GET,
+            api::Method::Post => Method::POST,
+            api::Method::Put => Method::PUT,
+            api::Method::Patch => Method::PATCH,
+            api::Method::Delete => Method::DELETE,
+        };
+        self.inner
+            .http
+            .request(method, format!("{}{}", self.inner.base, endpoint.path()))
+    }
+
+    /// Sends one request to `endpoint` and decodes its JSON answer.
+    async fn call<E: Endpoint>(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T, Error> {
-        let (status, body) = self.send(method, path, None::<&Empty>, body).await?;
+        endpoint: &E,
+        query: Option<&E::Query>,
+        body: Option<&E::Body>,
+    ) -> Result<E::Response, Error>
+    where
+        E::Query: Serialize,
+        E::Body: Serialize,
+        E::Response: DeserializeOwned,
+    {
+        let (status, body) = self.send(endpoint, query, body).await?;
         body.decode(status)
     }
 
-    async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(
+    /// Sends one request to an endpoint that answers `204 No Content`.
+    async fn no_content<E: Endpoint<Query = NoQuery, Response = NoContent>>(
         &self,
-        path: &str,
-        query: Option<&Q>,
-    ) -> Result<T, Error> {
-        let (status, body) = self.send(Method::GET, path, query, None::<&Empty>).await?;
-        body.decode(status)
-    }
-
-    async fn no_content<B: Serialize + ?Sized>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<(), Error> {
-        self.send(method, path, None::<&Empty>, body)
-            .await
-            .map(|_| ())
+        endpoint: &E,
+        body: Option<&E::Body>,
+    ) -> Result<(), Error>
+    where
+        E::Body: Serialize,
+    {
+        self.send(endpoint, None, body).await.map(|_| ())
     }
 
     // ---- auth ----
 
     /// Registers an account and keeps its token.
     pub async fn register(&self, request: &RegisterRequest) -> Result<AuthResponse, Error> {
-        let auth: AuthResponse = self
-            .call(Method::POST, "/api/v1/auth/register", Some(request))
-            .await?;
+        let auth = self.call(&api::Register, None, Some(request)).await?;
         self.set_token(Some(auth.token.clone()));
         Ok(auth)
     }
@@ -287,17 +288,14 @@ impl Client {
             username: username.to_owned(),
             password: password.to_owned(),
         };
-        let auth: AuthResponse = self
-            .call(Method::POST, "/api/v1/auth/login", Some(&request))
-            .await?;
+        let auth = self.call(&api::Login, None, Some(&request)).await?;
         self.set_token(Some(auth.token.clone()));
         Ok(auth)
     }
 
     /// Revokes the token on the server and forgets it.
     pub async fn logout(&self) -> Result<(), Error> {
-        self.no_content(Method::POST, "/api/v1/auth/logout", Some(&Empty {}))
-            .await?;
+        self.no_content(&api::Logout, Some(&NoBody {})).await?;
         self.set_token(None);
         Ok(())
     }
@@ -306,19 +304,17 @@ impl Client {
 
     /// The signed-in account.
     pub async fn me(&self) -> Result<Account, Error> {
-        self.get("/api/v1/users/me", None::<&Empty>).await
+        self.call(&api::GetMe, None, None).await
     }
 
     /// Updates the signed-in account.
     pub async fn update_me(&self, request: &UpdateAccountRequest) -> Result<Account, Error> {
-        self.call(Method::PATCH, "/api/v1/users/me", Some(request))
-            .await
+        self.call(&api::UpdateMe, None, Some(request)).await
     }
 
     /// Deletes the signed-in account and forgets the token.
     pub async fn delete_me(&self) -> Result<(), Error> {
-        self.no_content(Method::DELETE, "/api/v1/users/me", None::<&Empty>)
-            .await?;
+        self.no_content(&api::DeleteMe, None).await?;
         self.set_token(None);
         Ok(())
     }
@@ -327,38 +323,35 @@ impl Client {
 
     /// A page of users (search with `q`).
     pub async fn users(&self, query: &ListQuery) -> Result<UserPage, Error> {
-        self.get("/api/v1/users", Some(query)).await
+        self.call(&api::ListUsers, Some(query), None).await
     }
 
     /// One user's profile.
     pub async fn user(&self, id: UserId) -> Result<User, Error> {
-        self.get(&format!("/api/v1/users/{id}"), None::<&Empty>)
-            .await
+        self.call(&api::GetUser { user_id: id }, None, None).await
     }
 
     // ---- lobbies ----
 
     /// Creates a lobby; the caller becomes its admin.
     pub async fn create_lobby(&self, request: &CreateLobbyRequest) -> Result<Lobby, Error> {
-        self.call(Method::POST, "/api/v1/lobbies", Some(request))
-            .await
+        self.call(&api::CreateLobby, None, Some(request)).await
     }
 
     /// The caller's lobbies.
     pub async fn my_lobbies(&self) -> Result<Vec<Lobby>, Error> {
-        let list: LobbyList = self.get("/api/v1/lobbies", None::<&Empty>).await?;
+        let list = self.call(&api::MyLobbies, None, None).await?;
         Ok(list.items)
     }
 
     /// A page of public lobbies the caller has not joined.
     pub async fn community_lobbies(&self, query: &ListQuery) -> Result<LobbyPage, Error> {
-        self.get("/api/v1/lobbies/community", Some(query)).await
+        self.call(&api::CommunityLobbies, Some(query), None).await
     }
 
     /// One lobby.
     pub async fn lobby(&self, id: LobbyId) -> Result<Lobby, Error> {
-        self.get(&format!("/api/v1/lobbies/{id}"), None::<&Empty>)
-            .await
+        self.call(&api::GetLobby { lobby_id: id }, None, None).await
     }
 
     /// Renames, describes or changes the visibility of a lobby (admins).
@@ -367,59 +360,43 @@ impl Client {
         id: LobbyId,
         request: &UpdateLobbyRequest,
     ) -> Result<Lobby, Error> {
-        self.call(
-            Method::PATCH,
-            &format!("/api/v1/lobbies/{id}"),
-            Some(request),
-        )
-        .await
+        self.call(&api::UpdateLobby { lobby_id: id }, None, Some(request))
+            .await
     }
 
     /// Deletes a lobby (its admins, or a server admin moderating).
     pub async fn delete_lobby(&self, id: LobbyId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/lobbies/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::DeleteLobby { lobby_id: id }, None)
+            .await
     }
 
     /// Joins a public lobby.
     pub async fn join_lobby(&self, id: LobbyId) -> Result<Lobby, Error> {
-        self.call(
-            Method::POST,
-            &format!("/api/v1/lobbies/{id}/join"),
-            Some(&Empty {}),
-        )
-        .await
+        self.call(&api::JoinLobby { lobby_id: id }, None, Some(&NoBody {}))
+            .await
     }
 
     /// Leaves a lobby.
     pub async fn leave_lobby(&self, id: LobbyId) -> Result<(), Error> {
-        self.no_content(
-            Method::POST,
-            &format!("/api/v1/lobbies/{id}/leave"),
-            Some(&Empty {}),
-        )
-        .await
+        self.no_content(&api::LeaveLobby { lobby_id: id }, Some(&NoBody {}))
+            .await
     }
 
     // ---- members ----
 
     /// A page of a lobby's members.
     pub async fn members(&self, lobby: LobbyId, query: &PageQuery) -> Result<MemberPage, Error> {
-        self.get(&format!("/api/v1/lobbies/{lobby}/members"), Some(query))
+        self.call(&api::ListMembers { lobby_id: lobby }, Some(query), None)
             .await
     }
 
     /// One member of a lobby.
     pub async fn member(&self, lobby: LobbyId, user: UserId) -> Result<Member, Error> {
-        self.get(
-            &format!("/api/v1/lobbies/{lobby}/members/{user}"),
-            None::<&Empty>,
-        )
-        .await
+        let endpoint = api::GetMember {
+            lobby_id: lobby,
+            user_id: user,
+        };
+        self.call(&endpoint, None, None).await
     }
 
     /// Adds a user to a lobby (admins). Returns the member and whether they were added now.
@@ -429,13 +406,12 @@ impl Client {
         user: UserId,
         role: Role,
     ) -> Result<(Member, bool), Error> {
+        let endpoint = api::AddMember {
+            lobby_id: lobby,
+            user_id: user,
+        };
         let (status, body) = self
-            .send(
-                Method::PUT,
-                &format!("/api/v1/lobbies/{lobby}/members/{user}"),
-                None::<&Empty>,
-                Some(&AddMemberRequest { role }),
-            )
+            .send(&endpoint, None, Some(&AddMemberRequest { role }))
             .await?;
         Ok((body.decode(status)?, status == StatusCode::CREATED))
     }
@@ -447,22 +423,21 @@ impl Client {
         user: UserId,
         role: Role,
     ) -> Result<Member, Error> {
-        self.call(
-            Method::PATCH,
-            &format!("/api/v1/lobbies/{lobby}/members/{user}"),
-            Some(&UpdateMemberRequest { role }),
-        )
-        .await
+        let endpoint = api::UpdateMember {
+            lobby_id: lobby,
+            user_id: user,
+        };
+        self.call(&endpoint, None, Some(&UpdateMemberRequest { role }))
+            .await
     }
 
     /// Removes a member (admins; yourself: leaving).
     pub async fn remove_member(&self, lobby: LobbyId, user: UserId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/lobbies/{lobby}/members/{user}"),
-            None::<&Empty>,
-        )
-        .await
+        let endpoint = api::RemoveMember {
+            lobby_id: lobby,
+            user_id: user,
+        };
+        self.no_content(&endpoint, None).await
     }
 
     // ---- messages ----
@@ -475,13 +450,17 @@ impl Client {
         content: MessageContent,
         nonce: Option<Nonce>,
     ) -> Result<Message, Error> {
-        let path = format!("{}/messages", conversation.into().path());
-        self.call(
-            Method::POST,
-            &path,
-            Some(&SendMessageRequest { content, nonce }),
-        )
-        .await
+        let request = SendMessageRequest { content, nonce };
+        match conversation.into() {
+            Conversation::Lobby(lobby_id) => {
+                self.call(&api::SendLobbyMessage { lobby_id }, None, Some(&request))
+                    .await
+            }
+            Conversation::Chat(chat_id) => {
+                self.call(&api::SendChatMessage { chat_id }, None, Some(&request))
+                    .await
+            }
+        }
     }
 
     /// One page of a conversation's history (see [`HistoryQuery`]); for all of it, use
@@ -491,17 +470,25 @@ impl Client {
         conversation: impl Into<Conversation>,
         query: &HistoryQuery,
     ) -> Result<MessagePage, Error> {
-        let path = format!("{}/messages", conversation.into().path());
-        self.get(&path, Some(query)).await
+        match conversation.into() {
+            Conversation::Lobby(lobby_id) => {
+                self.call(&api::LobbyHistory { lobby_id }, Some(query), None)
+                    .await
+            }
+            Conversation::Chat(chat_id) => {
+                self.call(&api::ChatHistory { chat_id }, Some(query), None)
+                    .await
+            }
+        }
     }
 
     /// One message of a lobby.
     pub async fn lobby_message(&self, lobby: LobbyId, id: MessageId) -> Result<Message, Error> {
-        self.get(
-            &format!("/api/v1/lobbies/{lobby}/messages/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        let endpoint = api::GetLobbyMessage {
+            lobby_id: lobby,
+            message_id: id,
+        };
+        self.call(&endpoint, None, None).await
     }
 
     /// Edits a message (its author).
@@ -511,8 +498,8 @@ impl Client {
         content: MessageContent,
     ) -> Result<Message, Error> {
         self.call(
-            Method::PATCH,
-            &format!("/api/v1/messages/{id}"),
+            &api::EditMessage { message_id: id },
+            None,
             Some(&EditMessageRequest { content }),
         )
         .await
@@ -520,12 +507,8 @@ impl Client {
 
     /// Deletes a message (its author, a lobby admin, or a server admin moderating).
     pub async fn delete_message(&self, id: MessageId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/messages/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::DeleteMessage { message_id: id }, None)
+            .await
     }
 
     /// Moves the read cursor of a lobby or chat forward to message seq `seq`.
@@ -534,9 +517,17 @@ impl Client {
         conversation: impl Into<Conversation>,
         seq: u64,
     ) -> Result<ReadCursor, Error> {
-        let path = format!("{}/read", conversation.into().path());
-        self.call(Method::POST, &path, Some(&MarkReadRequest { seq }))
-            .await
+        let request = MarkReadRequest { seq };
+        match conversation.into() {
+            Conversation::Lobby(lobby_id) => {
+                self.call(&api::MarkLobbyRead { lobby_id }, None, Some(&request))
+                    .await
+            }
+            Conversation::Chat(chat_id) => {
+                self.call(&api::MarkChatRead { chat_id }, None, Some(&request))
+                    .await
+            }
+        }
     }
 
     // ---- chats ----
@@ -545,9 +536,8 @@ impl Client {
     pub async fn open_chat(&self, user: UserId) -> Result<(Chat, bool), Error> {
         let (status, body) = self
             .send(
-                Method::POST,
-                "/api/v1/chats",
-                None::<&Empty>,
+                &api::OpenChat,
+                None,
                 Some(&OpenChatRequest { user_id: user }),
             )
             .await?;
@@ -556,24 +546,19 @@ impl Client {
 
     /// The caller's chats, most recently active first.
     pub async fn chats(&self) -> Result<Vec<Chat>, Error> {
-        let list: ChatList = self.get("/api/v1/chats", None::<&Empty>).await?;
+        let list = self.call(&api::MyChats, None, None).await?;
         Ok(list.items)
     }
 
     /// One chat.
     pub async fn chat(&self, id: ChatId) -> Result<Chat, Error> {
-        self.get(&format!("/api/v1/chats/{id}"), None::<&Empty>)
-            .await
+        self.call(&api::GetChat { chat_id: id }, None, None).await
     }
 
     /// Deletes a chat for the caller only.
     pub async fn delete_chat(&self, id: ChatId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/chats/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::DeleteChat { chat_id: id }, None)
+            .await
     }
 
     /// Sends a direct message to a user, opening the chat if needed.
@@ -584,8 +569,8 @@ impl Client {
         nonce: Option<Nonce>,
     ) -> Result<Message, Error> {
         self.call(
-            Method::POST,
-            &format!("/api/v1/users/{user}/messages"),
+            &api::SendToUser { user_id: user },
+            None,
             Some(&SendMessageRequest { content, nonce }),
         )
         .await
@@ -597,7 +582,7 @@ impl Client {
 
     /// Users with their admin and disabled flags.
     pub async fn admin_users(&self, query: &ListQuery) -> Result<AdminUserPage, Error> {
-        self.get("/api/v1/admin/users", Some(query)).await
+        self.call(&api::AdminUsers, Some(query), None).await
     }
 
     /// Disables (`true`) or enables an account.
@@ -606,28 +591,28 @@ impl Client {
         user: UserId,
         disabled: bool,
     ) -> Result<AdminUser, Error> {
-        let action = if disabled { "disable" } else { "enable" };
-        self.call(
-            Method::POST,
-            &format!("/api/v1/admin/users/{user}/{action}"),
-            Some(&Empty {}),
-        )
-        .await
+        if disabled {
+            self.call(&api::DisableUser { user_id: user }, None, Some(&NoBody {}))
+                .await
+        } else {
+            self.call(&api::EnableUser { user_id: user }, None, Some(&NoBody {}))
+                .await
+        }
     }
 
     /// Messages of every conversation, newest first, filtered.
     pub async fn admin_messages(&self, query: &AdminMessagesQuery) -> Result<MessagePage, Error> {
-        self.get("/api/v1/admin/messages", Some(query)).await
+        self.call(&api::AdminMessages, Some(query), None).await
     }
 
     /// Server statistics.
     pub async fn admin_stats(&self) -> Result<ServerStats, Error> {
-        self.get("/api/v1/admin/stats", None::<&Empty>).await
+        self.call(&api::AdminStats, None, None).await
     }
 
     /// The audit log, newest first.
     pub async fn admin_audit(&self, query: &PageQuery) -> Result<AuditPage, Error> {
-        self.get("/api/v1/admin/audit", Some(query)).await
+        self.call(&api::AdminAudit, Some(query), None).await
     }
 }
 
@@ -640,24 +625,19 @@ impl Client {
         &self,
         request: &CreateApiTokenRequest,
     ) -> Result<CreatedApiToken, Error> {
-        self.call(Method::POST, "/api/v1/tokens", Some(request))
-            .await
+        self.call(&api::CreateToken, None, Some(request)).await
     }
 
     /// The caller's personal API tokens, without secrets.
     pub async fn tokens(&self) -> Result<Vec<ApiToken>, Error> {
-        let list: ApiTokenList = self.get("/api/v1/tokens", None::<&Empty>).await?;
+        let list = self.call(&api::ListTokens, None, None).await?;
         Ok(list.items)
     }
 
     /// Revokes a personal API token.
     pub async fn revoke_token(&self, id: TokenId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/tokens/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::RevokeToken { token_id: id }, None)
+            .await
     }
 
     /// Creates a client token for an app (server admins).
@@ -665,44 +645,39 @@ impl Client {
         &self,
         request: &CreateClientTokenRequest,
     ) -> Result<CreatedApiToken, Error> {
-        self.call(Method::POST, "/api/v1/admin/client-tokens", Some(request))
+        self.call(&api::CreateClientToken, None, Some(request))
             .await
     }
 
     /// Every client token (server admins).
     pub async fn admin_client_tokens(&self) -> Result<Vec<ApiToken>, Error> {
-        let list: ApiTokenList = self
-            .get("/api/v1/admin/client-tokens", None::<&Empty>)
-            .await?;
+        let list = self.call(&api::ListClientTokens, None, None).await?;
         Ok(list.items)
     }
 
     /// Revokes a client token (server admins).
     pub async fn admin_revoke_client_token(&self, id: TokenId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/admin/client-tokens/{id}"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::RevokeClientToken { token_id: id }, None)
+            .await
     }
 
     /// Creates an account as a client app: this client's token must be a client token. The
     /// answer holds the new user's session token; this client's token is left alone.
     pub async fn provision_user(&self, request: &RegisterRequest) -> Result<AuthResponse, Error> {
-        self.call(Method::POST, "/api/v1/users", Some(request))
-            .await
+        self.call(&api::ProvisionUser, None, Some(request)).await
     }
 }
 
 impl Client {
     // ---- avatars and lobby icons ----
 
-    async fn put_image(&self, path: &str, image: Vec<u8>) -> Result<(), Error> {
+    async fn put_image<E: Endpoint<Body = Binary, Response = NoContent>>(
+        &self,
+        endpoint: &E,
+        image: Vec<u8>,
+    ) -> Result<(), Error> {
         let mut request = self
-            .inner
-            .http
-            .put(format!("{}{path}", self.inner.base))
+            .request(endpoint)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(image);
         if let Some(token) = self.token() {
@@ -729,51 +704,45 @@ impl Client {
         })
     }
 
-    async fn get_image(&self, path: &str) -> Result<Vec<u8>, Error> {
-        let (_, body) = self
-            .send(Method::GET, path, None::<&Empty>, None::<&Empty>)
-            .await?;
+    async fn get_image<E: Endpoint<Body = NoBody, Query = NoQuery, Response = Binary>>(
+        &self,
+        endpoint: &E,
+    ) -> Result<Vec<u8>, Error> {
+        let (_, body) = self.send(endpoint, None, None).await?;
         Ok(body.0)
     }
 
     /// Sets the caller's avatar from PNG, JPEG, WebP or GIF bytes (at most 2 MiB); the server
     /// stores a 256×256 PNG.
     pub async fn set_avatar(&self, image: Vec<u8>) -> Result<(), Error> {
-        self.put_image("/api/v1/users/me/avatar", image).await
+        self.put_image(&api::SetAvatar, image).await
     }
 
     /// Removes the caller's avatar.
     pub async fn remove_avatar(&self) -> Result<(), Error> {
-        self.no_content(Method::DELETE, "/api/v1/users/me/avatar", None::<&Empty>)
-            .await
+        self.no_content(&api::RemoveAvatar, None).await
     }
 
     /// A user's avatar, as PNG bytes: the upload, or their generated identicon.
     pub async fn avatar(&self, user: UserId) -> Result<Vec<u8>, Error> {
-        self.get_image(&format!("/api/v1/users/{user}/avatar"))
-            .await
+        self.get_image(&api::GetAvatar { user_id: user }).await
     }
 
     /// Sets a lobby's icon (lobby admins).
     pub async fn set_lobby_icon(&self, lobby: LobbyId, image: Vec<u8>) -> Result<(), Error> {
-        self.put_image(&format!("/api/v1/lobbies/{lobby}/icon"), image)
+        self.put_image(&api::SetLobbyIcon { lobby_id: lobby }, image)
             .await
     }
 
     /// Removes a lobby's icon (lobby admins).
     pub async fn remove_lobby_icon(&self, lobby: LobbyId) -> Result<(), Error> {
-        self.no_content(
-            Method::DELETE,
-            &format!("/api/v1/lobbies/{lobby}/icon"),
-            None::<&Empty>,
-        )
-        .await
+        self.no_content(&api::RemoveLobbyIcon { lobby_id: lobby }, None)
+            .await
     }
 
     /// A lobby's icon, as PNG bytes: the upload, or the lobby's generated identicon.
     pub async fn lobby_icon(&self, lobby: LobbyId) -> Result<Vec<u8>, Error> {
-        self.get_image(&format!("/api/v1/lobbies/{lobby}/icon"))
-            .await
+        self.get_image(&api::GetLobbyIcon { lobby_id: lobby }).await
     }
 }
 

@@ -61,3 +61,8 @@ pub use gateway::{Gateway, GatewayConfig, GatewayEvent, Ready};
 
 /// The protocol types, re-exported for convenience.
 pub use chat_core::v1 as protocol;
+
+/// The sans-I/O client core under the gateway (resume cursors and their stores, backoff,
+/// conversation timelines), re-exported so applications can configure
+/// [`GatewayConfig::resume_store`] and keep [`sync::Timeline`]s without another dependency.
+pub use chat_sync as sync;

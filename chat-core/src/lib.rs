@@ -14,6 +14,8 @@
 //!   - [`v1::auth`], [`v1::users`], [`v1::lobbies`], [`v1::members`], [`v1::messages`],
 //!     [`v1::chats`]: REST request and response bodies, one module per resource.
 //!   - [`v1::frames`]: the WebSocket frames.
+//!   - [`v1::endpoints`]: every REST endpoint described once (method, path template, path
+//!     parameters, body, query, response), for clients to build requests from.
 //!
 //! This crate does no I/O and does not depend on tokio: it builds for `wasm32-unknown-unknown`.
 //! The `openapi` feature derives the schemas the server publishes in its OpenAPI document.

@@ -119,6 +119,18 @@ pub struct Config {
     #[arg(long, env = "CHAT_REGISTRATION", value_enum, default_value_t = RegistrationMode::Open)]
     pub registration: RegistrationMode,
 
+    /// Registrations one address may make in a burst.
+    #[arg(long, env = "CHAT_REGISTER_BURST", default_value_t = 10)]
+    pub register_burst: u32,
+
+    /// Registrations the whole server takes in a burst (every address together).
+    #[arg(long, env = "CHAT_REGISTER_GLOBAL_BURST", default_value_t = 500)]
+    pub register_global_burst: u32,
+
+    /// The time over which full bursts of registrations refill.
+    #[arg(long, env = "CHAT_REGISTER_WINDOW", default_value = "1h", value_parser = parse_duration)]
+    pub register_window: Duration,
+
     /// Serve the web client from this directory instead of the copy built into the binary
     /// (for working on `chat-wasm/web/` without rebuilding the server).
     #[arg(long, env = "CHAT_WEB_DIR")]
@@ -131,6 +143,57 @@ pub struct Config {
     /// WebSocket gateway settings.
     #[command(flatten)]
     pub gateway: GatewayConfig,
+
+    /// HTTP connection and request-body limits.
+    #[command(flatten)]
+    pub http: HttpConfig,
+}
+
+/// Limits on connections and request bodies: what keeps slow or flooding clients from
+/// holding the server's connections and memory.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HttpConfig {
+    /// How long a request body may stall (no bytes arriving), and the base of the time a
+    /// whole body may take; past it the request is answered `408`.
+    #[arg(long, env = "CHAT_BODY_TIMEOUT", default_value = "10s", value_parser = parse_duration_ms)]
+    pub body_timeout: Duration,
+
+    /// The slowest a large body may arrive, in bytes per second: a body of N bytes may take
+    /// the body timeout plus N / this rate.
+    #[arg(long, env = "CHAT_BODY_MIN_RATE", default_value_t = 32 * 1024)]
+    pub body_min_rate: u64,
+
+    /// Connections one address may hold open at once (0: no limit). Behind a reverse proxy
+    /// every client has the proxy's address: set 0 there and limit at the proxy.
+    #[arg(long, env = "CHAT_MAX_CONNECTIONS_PER_IP", default_value_t = 512)]
+    pub max_connections_per_ip: usize,
+
+    /// Connections the server holds open at once (0: the open-files limit less a reserve
+    /// for the database and files). The last sixteenth is kept for addresses that hold few
+    /// connections, so health checks and ordinary users still get in during a flood.
+    #[arg(long, env = "CHAT_MAX_CONNECTIONS", default_value_t = 0)]
+    pub max_connections: usize,
+
+    /// Image uploads (avatars, lobby icons) a user may make in a burst.
+    #[arg(long, env = "CHAT_UPLOAD_BURST", default_value_t = 10)]
+    pub upload_burst: u32,
+
+    /// The time over which a full burst of image uploads refills.
+    #[arg(long, env = "CHAT_UPLOAD_WINDOW", default_value = "1m", value_parser = parse_duration)]
+    pub upload_window: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            body_timeout: Duration::from_secs(10),
+            body_min_rate: 32 * 1024,
+            max_connections_per_ip: 512,
+            max_connections: 0,
+            upload_burst: 10,
+            upload_window: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Who may create accounts.
@@ -155,6 +218,23 @@ pub struct GatewayConfig {
     /// The time over which a full burst refills.
     #[arg(long, env = "CHAT_SEND_WINDOW", default_value = "10s", value_parser = parse_duration)]
     pub send_window: Duration,
+
+    /// Other state-changing actions (edits, deletions, joins, leaves, member, lobby and chat
+    /// changes) a user may make in a burst, REST and WebSocket together.
+    #[arg(long, env = "CHAT_ACTION_BURST", default_value_t = 60)]
+    pub action_burst: u32,
+
+    /// The time over which a full burst of actions refills.
+    #[arg(long, env = "CHAT_ACTION_WINDOW", default_value = "30s", value_parser = parse_duration)]
+    pub action_window: Duration,
+
+    /// Call-signaling frames a user may send in a burst, over all their connections.
+    #[arg(long, env = "CHAT_CALL_BURST", default_value_t = 40)]
+    pub call_burst: u32,
+
+    /// The time over which a full burst of call-signaling frames refills.
+    #[arg(long, env = "CHAT_CALL_WINDOW", default_value = "10s", value_parser = parse_duration)]
+    pub call_window: Duration,
 
     /// WebSocket connections one user may have open at once.
     #[arg(long, env = "CHAT_MAX_CONNECTIONS_PER_USER", default_value_t = 16)]
@@ -201,6 +281,10 @@ impl Default for GatewayConfig {
         Self {
             send_burst: 20,
             send_window: Duration::from_secs(10),
+            action_burst: 60,
+            action_window: Duration::from_secs(30),
+            call_burst: 40,
+            call_window: Duration::from_secs(10),
             max_connections_per_user: 16,
             queue: 1024,
             resume_max_gap: 1000,
@@ -242,7 +326,11 @@ impl Config {
             log: "info".into(),
             web_dir: None,
             registration: RegistrationMode::Open,
+            register_burst: 10,
+            register_global_burst: 500,
+            register_window: Duration::from_secs(3600),
             gateway: GatewayConfig::default(),
+            http: HttpConfig::default(),
         }
     }
 

@@ -15,6 +15,9 @@ use salvo::prelude::*;
 
 use crate::store::StoreError;
 
+/// The message of a `415` for a body that should have been JSON.
+pub const NOT_JSON: &str = "the body must be JSON, sent with Content-Type: application/json";
+
 /// A request that cannot be answered with success.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -47,9 +50,13 @@ pub enum Error {
     /// The body is too large.
     #[error("payload too large")]
     PayloadTooLarge,
-    /// The body is not JSON.
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// The body did not arrive in time.
+    #[error("request body timeout")]
+    RequestTimeout,
+    /// The body is not of a type the route takes: JSON for most, an image for uploads. The
+    /// message says which.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(&'static str),
     /// Too many requests.
     #[error("rate limited")]
     RateLimited {
@@ -59,11 +66,33 @@ pub enum Error {
     /// The server failed.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database failed; the cause stays attached, so logs show its whole chain.
+    #[error("the store failed")]
+    Store(#[from] StoreError),
 }
 
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Self::Internal(e.to_string())
+impl Error {
+    /// What an internal failure was, with every cause in its source chain ("a: b: c"), for
+    /// the log; `None` for errors that are the client's.
+    pub fn internal_cause(&self) -> Option<String> {
+        match self {
+            Self::Internal(cause) => Some(cause.clone()),
+            Self::Store(e) => {
+                let mut text = String::from("the store failed");
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+                while let Some(e) = cause {
+                    // A cause whose message its wrapper already printed is not repeated.
+                    let message = e.to_string();
+                    if !text.ends_with(&message) {
+                        text.push_str(": ");
+                        text.push_str(&message);
+                    }
+                    cause = e.source();
+                }
+                Some(text)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -77,7 +106,7 @@ impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
         match e {
             ParseError::PayloadTooLarge => Self::PayloadTooLarge,
-            ParseError::InvalidContentType => Self::UnsupportedMediaType,
+            ParseError::InvalidContentType => Self::UnsupportedMediaType(NOT_JSON),
             other => Self::BadRequest(other.to_string()),
         }
     }
@@ -108,17 +137,22 @@ impl Error {
                 ErrorCode::PayloadTooLarge,
                 "the body is larger than the server accepts",
             ),
-            Self::UnsupportedMediaType => ErrorBody::new(
-                ErrorCode::UnsupportedMediaType,
-                "the body must be JSON, sent with Content-Type: application/json",
+            Self::RequestTimeout => ErrorBody::new(
+                ErrorCode::RequestTimeout,
+                "the request body did not arrive in time",
             ),
+            Self::UnsupportedMediaType(message) => {
+                ErrorBody::new(ErrorCode::UnsupportedMediaType, *message)
+            }
             Self::RateLimited { retry_after } => {
                 ErrorBody::new(ErrorCode::RateLimited, "too many requests; try again later")
                     .with_details(serde_json::json!({
                         "retry_after_ms": u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX)
                     }))
             }
-            Self::Internal(_) => ErrorBody::new(ErrorCode::Internal, "the server failed"),
+            Self::Internal(_) | Self::Store(_) => {
+                ErrorBody::new(ErrorCode::Internal, "the server failed")
+            }
         }
     }
 }
@@ -126,7 +160,7 @@ impl Error {
 impl Error {
     /// The WebSocket `error` frame of this error, echoing the failed frame's nonce.
     pub fn to_frame(&self, nonce: Option<chat_core::v1::Nonce>) -> chat_core::v1::ServerFrame {
-        if let Self::Internal(cause) = self {
+        if let Some(cause) = self.internal_cause() {
             tracing::error!(%cause, "frame failed");
         }
         let body = self.to_body();
@@ -158,15 +192,14 @@ pub fn render_error(res: &mut Response, body: &ErrorBody) {
 #[async_trait]
 impl Writer for Error {
     async fn write(self, _req: &mut Request, _depot: &mut Depot, res: &mut Response) {
-        match &self {
-            Self::Internal(cause) => tracing::error!(%cause, "request failed"),
-            Self::RateLimited { retry_after } => {
-                // Whole seconds, rounded up, so a client waiting that long is never early.
-                let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                res.headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
-            }
-            _ => {}
+        if let Some(cause) = self.internal_cause() {
+            tracing::error!(%cause, "request failed");
+        }
+        if let Self::RateLimited { retry_after } = &self {
+            // Whole seconds, rounded up, so a client waiting that long is never early.
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            res.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
         render_error(res, &self.to_body());
     }
@@ -186,9 +219,17 @@ impl EndpointOutRegister for Error {
                 "404",
                 "No such object, or one the caller may not see (`not_found`).",
             ),
+            (
+                "408",
+                "The body stalled or came too slowly (`request_timeout`).",
+            ),
             ("409", "Clashes with the current state (`conflict`)."),
             ("413", "The body is over 64 KiB (`payload_too_large`)."),
-            ("415", "The body is not JSON (`unsupported_media_type`)."),
+            (
+                "415",
+                "The body is not of the type the route takes: JSON, or an image for uploads \
+                 (`unsupported_media_type`).",
+            ),
             ("422", "A value breaks a rule (`validation_failed`)."),
             (
                 "429",

@@ -5,11 +5,13 @@
 //! chat-core's `ErrorBody`. Each also registers itself in the OpenAPI document.
 
 use std::str::FromStr;
+use std::time::Duration;
 
-use chat_core::v1::{PageLimit, SessionId, UserId};
+use chat_core::v1::{PageLimit, UserId};
 use salvo::extract::{Extractible, Metadata};
 use salvo::http::Method;
-use salvo::http::header::AUTHORIZATION;
+use salvo::http::ParseError;
+use salvo::http::header::{AUTHORIZATION, CONTENT_LENGTH};
 use salvo::oapi::extract::JsonBody;
 use salvo::oapi::{
     Components, EndpointArgRegister, Operation, Parameter, ParameterIn, SecurityRequirement,
@@ -17,9 +19,11 @@ use salvo::oapi::{
 };
 use salvo::prelude::*;
 use serde::de::DeserializeOwned;
-use uuid::Uuid;
 
+use crate::auth::caller::{CLIENT_TOKEN_PREFIX, Caller, ClientApp};
+use crate::config::HttpConfig;
 use crate::error::Error;
+use crate::service::sessions;
 use crate::state::SharedState;
 
 /// The largest request body accepted.
@@ -52,7 +56,8 @@ impl std::ops::Deref for State {
     }
 }
 
-fn state_from(depot: &Depot) -> Result<SharedState, Error> {
+/// The shared state from the depot (put there by [`InjectState`]).
+pub fn state_from(depot: &Depot) -> Result<SharedState, Error> {
     depot
         .get_typed::<SharedState>()
         .cloned()
@@ -75,123 +80,11 @@ impl EndpointArgRegister for State {
     fn register(_: &mut Components, _: &mut Operation, _: &str) {}
 }
 
-/// How a caller authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    /// A session token (JWT) from login or registration.
-    Session,
-    /// A personal API token.
-    ApiToken,
-}
-
-/// The prefix of personal API token secrets.
-pub const PERSONAL_TOKEN_PREFIX: &str = "chat_pat_";
-/// The prefix of client token secrets.
-pub const CLIENT_TOKEN_PREFIX: &str = "chat_ct_";
-
-/// The stored form of a token secret.
-pub fn hash_secret(secret: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The authenticated user making the request, from `Authorization: Bearer <token>`.
-#[derive(Debug, Clone, Copy)]
-pub struct Caller {
-    /// Who is calling.
-    pub user_id: UserId,
-    /// The session id (a JWT's `jti`) or the API token's id: what revocation closes.
-    pub session: Uuid,
-    /// When the token expires, in seconds since the epoch (`u64::MAX`: never).
-    pub expires_at: u64,
-    /// Whether the token may change state (a read-only API token may not).
-    pub can_write: bool,
-    /// Session or API token.
-    pub via: Via,
-}
-
-impl Caller {
-    /// Refuses API tokens where only a signed-in person may act (tokens, password, account).
-    pub fn require_session(&self) -> Result<(), Error> {
-        match self.via {
-            Via::Session => Ok(()),
-            Via::ApiToken => Err(Error::Forbidden("API tokens cannot do this; sign in")),
-        }
-    }
-
-    /// Refuses read-only API tokens.
-    pub fn require_write(&self) -> Result<(), Error> {
-        if self.can_write {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("this token has only the read scope"))
-        }
-    }
-}
-
-impl Caller {
-    /// The session id in its wire form.
-    pub fn session_id(&self) -> SessionId {
-        SessionId::from_uuid(self.session)
-    }
-}
-
 /// The token of an `Authorization: Bearer` header.
 pub fn bearer_token(req: &Request) -> Option<&str> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-/// Checks a bearer token: a personal API token by its hash, or a JWT by signature, expiry
-/// and an active session. Client tokens are refused here: they only create users.
-pub async fn authenticate(state: &crate::state::AppState, token: &str) -> Result<Caller, Error> {
-    if token.starts_with(CLIENT_TOKEN_PREFIX) {
-        return Err(Error::Unauthorized("client tokens can only create users"));
-    }
-    if token.starts_with(PERSONAL_TOKEN_PREFIX) {
-        let grant = state
-            .store
-            .token_by_hash(&hash_secret(token))
-            .await?
-            .filter(|g| g.kind == chat_core::v1::TokenKind::Personal)
-            .ok_or(Error::Unauthorized(
-                "the token is invalid, expired or revoked",
-            ))?;
-        let user_id = grant
-            .owner
-            .ok_or(Error::Unauthorized("the token has no owner"))?;
-        return Ok(Caller {
-            user_id,
-            session: grant.id.as_uuid(),
-            expires_at: grant
-                .expires_at
-                .map_or(u64::MAX, |ms| u64::try_from(ms / 1000).unwrap_or(0)),
-            can_write: grant.can_write,
-            via: Via::ApiToken,
-        });
-    }
-    let claims = state
-        .tokens
-        .verify(token)
-        .map_err(|_| Error::Unauthorized("the token is invalid or expired"))?;
-    if !state
-        .store
-        .session_is_active(claims.jti, claims.sub)
-        .await?
-    {
-        return Err(Error::Unauthorized("the token was revoked"));
-    }
-    Ok(Caller {
-        user_id: claims.sub,
-        session: claims.jti,
-        expires_at: claims.exp,
-        can_write: true,
-        via: Via::Session,
-    })
 }
 
 impl<'ex> Extractible<'ex> for Caller {
@@ -206,7 +99,7 @@ impl<'ex> Extractible<'ex> for Caller {
         let token = bearer_token(req).ok_or(Error::Unauthorized(
             "send a token as `Authorization: Bearer <token>`",
         ))?;
-        let caller = authenticate(&state, token).await?;
+        let caller = sessions::authenticate(&state, token).await?;
         let reads = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         if !reads {
             caller.require_write()?;
@@ -224,13 +117,6 @@ impl EndpointArgRegister for Caller {
     }
 }
 
-/// An app authenticated by a client token: it may create users, nothing else.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientApp {
-    /// The client token.
-    pub token: chat_core::v1::TokenId,
-}
-
 impl<'ex> Extractible<'ex> for ClientApp {
     fn metadata() -> &'static Metadata {
         static METADATA: Metadata = Metadata::new("");
@@ -245,15 +131,7 @@ impl<'ex> Extractible<'ex> for ClientApp {
             .ok_or(Error::Unauthorized(
                 "send a client token as `Authorization: Bearer chat_ct_…`",
             ))?;
-        let grant = state
-            .store
-            .token_by_hash(&hash_secret(token))
-            .await?
-            .filter(|g| g.kind == chat_core::v1::TokenKind::Client)
-            .ok_or(Error::Unauthorized(
-                "the client token is invalid, expired or revoked",
-            ))?;
-        Ok(Self { token: grant.id })
+        sessions::client_app(&state, token).await
     }
 }
 
@@ -275,19 +153,76 @@ impl EndpointArgRegister for ClientApp {
 /// a rule is `422 validation_failed` naming the field; a body that is not JSON is `415`.
 pub struct ApiJson<T>(pub T);
 
+/// Reads a whole request body of at most `limit` bytes.
+///
+/// A declared `Content-Length` over the limit is refused before anything is read, and the
+/// body must arrive within the body timeout plus its size at the minimum rate: a client
+/// that declares a body and never sends it gets `408`, and its connection is closed, instead
+/// of holding it forever.
+pub async fn read_body<'r>(
+    req: &'r mut Request,
+    limit: usize,
+    limits: &HttpConfig,
+) -> Result<&'r [u8], Error> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let limit_bytes = u64::try_from(limit).unwrap_or(u64::MAX);
+    if declared.is_some_and(|n| n > limit_bytes) {
+        return Err(Error::PayloadTooLarge);
+    }
+    let expected = declared.unwrap_or(limit_bytes);
+    // Precision loss is irrelevant at the scale of a time limit.
+    #[allow(clippy::cast_precision_loss)]
+    let transfer = Duration::from_secs_f64(expected as f64 / limits.body_min_rate.max(1) as f64);
+    match tokio::time::timeout(
+        limits.body_timeout + transfer,
+        req.payload_with_max_size(limit),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if stalled(&e) => Err(Error::RequestTimeout),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => Err(Error::RequestTimeout),
+    }
+}
+
+/// Whether reading failed because the body stalled past the connection's fuse (salvo's
+/// per-frame body timeout, set to the same body timeout).
+fn stalled(error: &ParseError) -> bool {
+    let ParseError::Other(inner) = error else {
+        return false;
+    };
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
+    while let Some(e) = cause {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 async fn read_json<T: DeserializeOwned>(
     req: &mut Request,
+    depot: &Depot,
     optional: bool,
 ) -> Result<Option<T>, Error> {
     let declared_json = req
         .content_type()
         .is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
-    let bytes = req.payload_with_max_size(MAX_BODY_BYTES).await?;
+    let limits = state_from(depot)?;
+    let bytes = read_body(req, MAX_BODY_BYTES, &limits.http).await?;
     if bytes.is_empty() && optional {
         return Ok(None);
     }
     if !declared_json {
-        return Err(Error::UnsupportedMediaType);
+        return Err(Error::UnsupportedMediaType(crate::error::NOT_JSON));
     }
     // Every body is a JSON object. serde would also fill a struct from an array of its field
     // values (`[null, null]`), a second spelling no client should rely on.
@@ -302,18 +237,42 @@ async fn read_json<T: DeserializeOwned>(
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
+            let message = without_position(&inner);
             Error::InvalidBody {
-                path,
-                message: inner.to_string(),
+                path: field_of(&path, &message),
+                message,
             }
         } else {
-            Error::BadRequest(format!("malformed JSON: {inner}"))
+            Error::BadRequest(format!("malformed JSON: {}", without_position(&inner)))
         }
     })?;
     deserializer
         .end()
-        .map_err(|e| Error::BadRequest(format!("malformed JSON: {e}")))?;
+        .map_err(|e| Error::BadRequest(format!("malformed JSON: {}", without_position(&e))))?;
     Ok(Some(value))
+}
+
+/// serde_json's message without its " at line L column C" (a body is one line for most
+/// clients; the position helps nobody and reads like an internal error).
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    message
+        .strip_suffix(&position)
+        .map_or(message.clone(), str::to_owned)
+}
+
+/// The field a body error is about: serde's path, or for a missing field (which serde
+/// reports at the enclosing object) that field under the path.
+fn field_of(path: &str, message: &str) -> String {
+    let named = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match named {
+        Some(name) if path.is_empty() || path == "." => name.to_owned(),
+        Some(name) => format!("{path}.{name}"),
+        None => path.to_owned(),
+    }
 }
 
 impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiJson<T> {
@@ -323,8 +282,8 @@ impl<'ex, T: DeserializeOwned + Send> Extractible<'ex> for ApiJson<T> {
     }
 
     #[allow(refining_impl_trait)]
-    async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, Error> {
-        match read_json(req, false).await? {
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, Error> {
+        match read_json(req, depot, false).await? {
             Some(value) => Ok(Self(value)),
             None => Err(Error::BadRequest("a JSON body is required".into())),
         }
@@ -350,8 +309,8 @@ impl<'ex, T: DeserializeOwned + Default + Send> Extractible<'ex> for OptionalJso
     }
 
     #[allow(refining_impl_trait)]
-    async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, Error> {
-        Ok(Self(read_json(req, true).await?.unwrap_or_default()))
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, Error> {
+        Ok(Self(read_json(req, depot, true).await?.unwrap_or_default()))
     }
 }
 
@@ -569,11 +528,12 @@ impl<T: ToSchema> EndpointArgRegister for PathId<T> {
     }
 }
 
-/// The client's address, for login throttling.
+/// The client's address as throttles and limits count it (logins, registrations): IPv4 as
+/// is, IPv6 by its /64 (see [`crate::connections::address_key`]).
 pub fn client_ip(req: &Request) -> String {
     req.remote_addr()
-        .as_ipv4()
-        .map(|a| a.ip().to_string())
-        .or_else(|| req.remote_addr().as_ipv6().map(|a| a.ip().to_string()))
+        .clone()
+        .into_std()
+        .map(|a| crate::connections::address_key(a.ip()).to_string())
         .unwrap_or_else(|| "unknown".into())
 }

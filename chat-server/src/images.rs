@@ -5,14 +5,21 @@
 //! limits (no decompression bombs), and the result is re-encoded, which drops all metadata.
 //! Files live under the data directory and are replaced atomically.
 //!
+//! Decoding is the one step whose memory grows with the input, so it is bounded twice: a
+//! decoded image may take at most [`MAX_DECODED_BYTES`] (width × height × bytes per pixel,
+//! so 16-bit channels and alpha count), and [`ImageWork`] lets only one decode per core run
+//! at once. Concurrent uploads then cost at most a few hundred MiB, whatever their number.
+//!
 //! Every user and lobby has a picture: without an upload, [`identicon`] draws one from the
 //! id, so clients never need a "no picture" case and the picture of an id never changes until
 //! one is uploaded.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use image::{ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use tokio::sync::Semaphore;
 
 use crate::error::Error;
 
@@ -22,6 +29,50 @@ pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_SIDE: u32 = 4096;
 /// The side of the stored square.
 pub const SIDE: u32 = 256;
+/// The most memory one decoded image may take: a 4096×4096 picture at 8 bits per RGBA
+/// channel. A 16-bit one of the same size (128 MiB) is refused before decoding.
+pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Runs image normalization on the blocking pool, at most one image per core at a time.
+#[derive(Debug)]
+pub struct ImageWork {
+    decodes: Arc<Semaphore>,
+}
+
+impl ImageWork {
+    /// One decode at a time per core.
+    pub fn new() -> Self {
+        Self::with_permits(std::thread::available_parallelism().map_or(1, usize::from))
+    }
+
+    /// At most `permits` decodes at a time.
+    pub fn with_permits(permits: usize) -> Self {
+        Self {
+            decodes: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    /// [`normalize`] on the blocking pool, waiting for a free decode slot first. The slot
+    /// goes with the decode, not with the request: a client that hangs up does not free it
+    /// while its image is still being decoded.
+    pub async fn normalize(&self, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let permit = Arc::clone(&self.decodes)
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("image work stopped".into()))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            normalize(&bytes)
+        })
+        .await?
+    }
+}
+
+impl Default for ImageWork {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// The four accepted formats, by their first bytes.
 fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
@@ -40,28 +91,36 @@ fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
 
 /// Turns an upload into the stored PNG. CPU-heavy: call on the blocking pool.
 pub fn normalize(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    let format = sniff(bytes).ok_or(Error::UnsupportedMediaType)?;
+    let format = sniff(bytes).ok_or(Error::UnsupportedMediaType(
+        "the body must be a PNG, JPEG, GIF or WebP image (decided by its bytes)",
+    ))?;
     let invalid = |message: &'static str| {
         Error::Validation(chat_core::v1::ValidationError {
             field: "image",
             kind: chat_core::v1::ValidationErrorKind::Malformed(message),
         })
     };
-    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
-        .into_dimensions()
-        .map_err(|_| invalid("the image header cannot be read"))?;
-    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
-        return Err(invalid("the image must be at most 4096×4096 pixels"));
-    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(128 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES * 2);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let image = reader
-        .decode()
-        .map_err(|_| invalid("the image cannot be decoded"))?;
+    // The decoder reads the header only; no pixel is decoded before the checks below.
+    let decoder = reader
+        .into_decoder()
+        .map_err(|_| invalid("the image header cannot be read"))?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(invalid("the image must be at most 4096×4096 pixels"));
+    }
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(invalid(
+            "the image is too large to decode (at most 4096×4096 at 8 bits per channel)",
+        ));
+    }
+    let image =
+        DynamicImage::from_decoder(decoder).map_err(|_| invalid("the image cannot be decoded"))?;
     let square = image.resize_to_fill(SIDE, SIDE, image::imageops::FilterType::Triangle);
     let mut out = Cursor::new(Vec::new());
     square
@@ -138,7 +197,7 @@ impl ImageDir {
     pub async fn put(&self, id: &str, png: Vec<u8>) -> Result<(), Error> {
         let io = |e: std::io::Error| Error::Internal(format!("writing an image failed: {e}"));
         tokio::fs::create_dir_all(&self.0).await.map_err(io)?;
-        let temporary = self.0.join(format!(".{id}.{}.tmp", crate::store::new_id()));
+        let temporary = self.0.join(format!(".{id}.{}.tmp", crate::clock::new_id()));
         tokio::fs::write(&temporary, png).await.map_err(io)?;
         tokio::fs::rename(&temporary, self.path(id))
             .await

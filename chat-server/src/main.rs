@@ -1,7 +1,9 @@
 //! The `chat-server` binary: reads the configuration, starts the server, stops on Ctrl-C or
 //! SIGTERM. `chat-server admin grant|revoke <username>` manages server admins instead.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use chat_server::{Config, Server};
@@ -48,9 +50,17 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("warning: ignoring .env: {e}");
     }
     let Cli { config, command } = Cli::parse();
+    let dropped = Arc::new(AtomicU64::new(0));
+    let log_sink = {
+        let dropped = Arc::clone(&dropped);
+        move || LogSink {
+            dropped: Arc::clone(&dropped),
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).context("invalid CHAT_LOG filter")?)
         .with_ansi(std::io::stdout().is_terminal())
+        .with_writer(log_sink)
         .init();
     if let Some(Command::Admin(action)) = command {
         let (username, admin) = match &action {
@@ -76,7 +86,40 @@ async fn main() -> anyhow::Result<()> {
         .run(shutdown_signal())
         .await
         .context("server failed")?;
+    let dropped = dropped.load(Ordering::Relaxed);
+    if dropped > 0 {
+        tracing::warn!(
+            dropped,
+            "log lines could not be written (the log sink was gone)"
+        );
+    }
     Ok(())
+}
+
+/// Where log lines go: standard output, or nowhere when it is gone.
+///
+/// A server must never die or hang because its log sink went away (its reader exited, a
+/// pipe closed): a failed write is counted and forgotten. Reporting the failure — what
+/// tracing-subscriber does with a writer error — would write to standard error, which is
+/// usually the same closed pipe, and printing there panics, killing whatever task was
+/// logging (once it was the task that stops the server on SIGTERM).
+struct LogSink {
+    dropped: Arc<AtomicU64>,
+}
+
+impl Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::io::stdout().lock().write_all(buf).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // Nothing to report when the sink is gone; the lines were counted.
+        let _ = std::io::stdout().lock().flush();
+        Ok(())
+    }
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

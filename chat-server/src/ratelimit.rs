@@ -1,4 +1,6 @@
-//! Per-user send rate limiting: a token bucket of `burst` messages refilled over `window`.
+//! Rate limiting: a token bucket of `burst` actions refilled over `window` per key (a user,
+//! or for registration an address), one limiter per kind of action (sending, other actions,
+//! image uploads, registrations).
 //!
 //! One node keeps the buckets in memory; a cluster keeps them in Redis (see
 //! `gateway/bus.rs`), so a user cannot multiply their rate by spreading connections over
@@ -6,6 +8,8 @@
 //! allow everything.
 
 use std::collections::HashMap;
+use std::fmt::Display;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -17,19 +21,23 @@ struct Bucket {
     updated: Instant,
 }
 
-/// Limits how fast each user may post messages (REST and WebSocket together).
+/// Limits how fast each key (by default a user) may do one kind of action (REST and
+/// WebSocket together).
 #[derive(Debug)]
-pub struct SendLimiter {
+pub struct RateLimiter<K = UserId> {
+    /// The kind of action, part of the cluster's bucket key.
+    name: &'static str,
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<UserId, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-impl SendLimiter {
-    /// Allows bursts of `burst` messages, refilled at `burst` per `window`.
-    pub fn new(burst: u32, window: Duration) -> Self {
+impl<K: Eq + Hash + Clone + Display> RateLimiter<K> {
+    /// Allows bursts of `burst` actions of the kind `name`, refilled at `burst` per `window`.
+    pub fn new(name: &'static str, burst: u32, window: Duration) -> Self {
         let burst = f64::from(burst.max(1));
         Self {
+            name,
             burst,
             per_second: burst / window.as_secs_f64().max(0.001),
             buckets: Mutex::new(HashMap::new()),
@@ -38,13 +46,12 @@ impl SendLimiter {
 
     /// Takes one token for `user` (from the cluster's bucket when there is a `bus`), or says
     /// how long until one is available.
-    pub async fn take(
-        &self,
-        user: UserId,
-        bus: Option<&crate::gateway::bus::Bus>,
-    ) -> Result<(), Duration> {
+    pub async fn take(&self, user: K, bus: Option<&crate::hub::bus::Bus>) -> Result<(), Duration> {
         if let Some(bus) = bus {
-            match bus.take_token(user, self.burst, self.per_second).await {
+            match bus
+                .take_token(self.name, &user.to_string(), self.burst, self.per_second)
+                .await
+            {
                 Ok(result) => return result,
                 Err(e) => tracing::warn!(error = %e, "cluster rate limit unavailable"),
             }
@@ -54,7 +61,7 @@ impl SendLimiter {
 
     /// Takes one token for `user` from this node's bucket, or says how long until one is
     /// available.
-    pub fn check(&self, user: UserId) -> Result<(), Duration> {
+    pub fn check(&self, user: K) -> Result<(), Duration> {
         let now = Instant::now();
         let mut buckets = self
             .buckets
@@ -96,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_burst_is_allowed_then_refused_with_a_wait() {
-        let limiter = SendLimiter::new(3, Duration::from_secs(30));
+        let limiter = RateLimiter::new("test", 3, Duration::from_secs(30));
         let user = UserId::from_uuid(uuid::Uuid::from_u128(1));
         for _ in 0..3 {
             assert!(limiter.check(user).is_ok());

@@ -16,9 +16,9 @@ use crate::auth::password::Hasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{Config, Database, Secret};
-use crate::gateway::bus::Bus;
-use crate::gateway::hub::Hub;
-use crate::ratelimit::SendLimiter;
+use crate::hub::Hub;
+use crate::hub::bus::Bus;
+use crate::ratelimit::RateLimiter;
 use crate::state::{AppState, SharedState};
 use crate::store::{Store, StoreError};
 
@@ -118,8 +118,39 @@ impl Server {
                 config.gateway.max_connections_per_user,
                 bus,
             ),
-            limiter: SendLimiter::new(config.gateway.send_burst, config.gateway.send_window),
+            limiter: RateLimiter::new(
+                "send",
+                config.gateway.send_burst,
+                config.gateway.send_window,
+            ),
+            action_limiter: RateLimiter::new(
+                "action",
+                config.gateway.action_burst,
+                config.gateway.action_window,
+            ),
+            call_limiter: RateLimiter::new(
+                "call",
+                config.gateway.call_burst,
+                config.gateway.call_window,
+            ),
+            register_limiter: RateLimiter::new(
+                "register",
+                config.register_burst,
+                config.register_window,
+            ),
+            register_global_limiter: RateLimiter::new(
+                "register-all",
+                config.register_global_burst,
+                config.register_window,
+            ),
+            upload_limiter: RateLimiter::new(
+                "upload",
+                config.http.upload_burst,
+                config.http.upload_window,
+            ),
+            image_work: crate::images::ImageWork::new(),
             gateway: config.gateway.clone(),
+            http: config.http.clone(),
             allowed_origins: config.allowed_origins.clone(),
             registration: config.registration,
             membership_locks: Default::default(),
@@ -157,7 +188,12 @@ impl Server {
             config,
         } = self;
         let service = crate::routes::service(state.clone(), &config);
-        let server = salvo::Server::new(acceptor);
+        let open_files = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+            .current
+            .unwrap_or(u64::MAX);
+        let server = salvo::Server::new(acceptor).fuse_policy(
+            crate::connections::ConnectionGuard::new(&config.http, open_files),
+        );
         let handle = server.handle();
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
         let hub_state = state.clone();
@@ -169,7 +205,7 @@ impl Server {
             hub_state.hub.close_all(1001);
             handle.stop_graceful(Some(Duration::from_secs(10)));
         });
-        Bus::spawn(state.clone(), stop_rx.clone());
+        crate::cluster::spawn(state.clone(), stop_rx.clone());
         let janitor_state = state.clone();
         let janitor = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -183,6 +219,10 @@ impl Server {
                             tracing::warn!(error = %e, "could not purge old nonces");
                         }
                         janitor_state.limiter.prune();
+                        janitor_state.upload_limiter.prune();
+                        janitor_state.action_limiter.prune();
+                        janitor_state.register_limiter.prune();
+                        janitor_state.call_limiter.prune();
                     }
                     _ = stop_rx.changed() => break,
                 }

@@ -6,8 +6,8 @@ use crate::auth::password::Hasher;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::GatewayConfig;
-use crate::gateway::hub::Hub;
-use crate::ratelimit::SendLimiter;
+use crate::hub::Hub;
+use crate::ratelimit::RateLimiter;
 use crate::store::Store;
 
 /// Shared state of one server.
@@ -24,9 +24,23 @@ pub struct AppState {
     /// Live connections and event delivery.
     pub hub: Hub,
     /// Per-user send rate limiting.
-    pub limiter: SendLimiter,
+    pub limiter: RateLimiter,
+    /// Per-user rate limiting of other state-changing actions (see `service::limits`).
+    pub action_limiter: RateLimiter,
+    /// Call-signaling frames per sending user (all connections, all nodes).
+    pub call_limiter: RateLimiter,
+    /// Registrations per client address.
+    pub register_limiter: RateLimiter<String>,
+    /// Registrations on the whole server (one bucket).
+    pub register_global_limiter: RateLimiter<&'static str>,
+    /// Per-user image upload rate limiting (avatars, icons).
+    pub upload_limiter: RateLimiter,
+    /// Bounds the memory of image decoding.
+    pub image_work: crate::images::ImageWork,
     /// Gateway settings.
     pub gateway: GatewayConfig,
+    /// Connection and request-body limits.
+    pub http: crate::config::HttpConfig,
     /// Browser origins allowed to open WebSockets (besides the server's own).
     pub allowed_origins: Vec<String>,
     /// Who may register.

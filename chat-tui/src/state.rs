@@ -3,7 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chat_core::v1::{ConversationId, MessageId, Role, UserId, Visibility};
+use chat_client::sync::Timeline;
+use chat_client::sync::timeline::HistoryPosition;
+use chat_client::sync::timeline::{DeletedMessage, HistoryRequest, Item};
+use chat_core::v1::{
+    ConversationId, Message, MessageContent, MessageId, MessagePage, Nonce, Role, UserId,
+    Visibility,
+};
 
 use crate::editor::Editor;
 use crate::time::Zone;
@@ -152,22 +158,30 @@ pub struct Notice {
 }
 
 /// A lobby or a direct chat, with what the client knows of it.
+///
+/// Its messages, the echoes of own sends, the read cursor and the unread count are a
+/// [`chat_client::sync::Timeline`], the timeline model the SDK and the web client share;
+/// it is changed only through [`Conversation::update_timeline`] and the methods here, each
+/// of which rebuilds the views below (`messages`, `pending`, `unread`) from it.
 #[derive(Debug, Clone)]
 pub struct Conversation {
     /// Its id.
     pub id: ConversationId,
     /// Lobby or chat, with the details of each.
     pub kind: Kind,
-    /// Messages loaded so far, ascending by seq.
+    /// The timeline's messages as the pane shows them, ascending by seq, deleted ones
+    /// included (a view of the timeline, rebuilt after every change to it).
     pub messages: Vec<Msg>,
-    /// Own messages on their way to the server, oldest first.
+    /// Own sends the timeline still waits for, and sends that failed for good, oldest
+    /// first: the timeline's echoes with what only the terminal shows of them.
     pub pending: Vec<Pending>,
-    /// The seq of the newest message.
-    pub last_message_seq: u64,
-    /// The user's read cursor.
-    pub read_seq: u64,
-    /// Unread messages from others.
+    /// Unread messages from others (the timeline's count).
     pub unread: u64,
+    timeline: Timeline,
+    /// The newest page asked for, while it is on its way.
+    newest_request: Option<HistoryRequest>,
+    /// The older page asked for, while it is on its way.
+    older_request: Option<HistoryRequest>,
     /// Whether an unread message mentions the user.
     pub mentioned: bool,
     /// Who is typing here, with when their indication expires.
@@ -225,7 +239,7 @@ pub struct MemberEntry {
     pub role: Role,
 }
 
-/// A stored message.
+/// A stored message, as the message pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
     /// Its id.
@@ -399,19 +413,64 @@ impl App {
         names.dedup();
         names
     }
+
+    /// The users typing in a conversation, by name, for the status line.
+    pub fn typing_names(&self, conversation: &Conversation) -> Vec<String> {
+        conversation
+            .typing
+            .keys()
+            .map(|id: &UserId| self.user_name(*id))
+            .collect()
+    }
+}
+
+impl Msg {
+    /// How a stored message shows.
+    pub fn from_message(message: &Message) -> Self {
+        Self {
+            id: message.id,
+            seq: message.seq,
+            author_id: message.author.as_ref().map(|a| a.id),
+            author: author_name(message.author.as_ref()),
+            content: message.content.as_str().to_owned(),
+            created_ms: message.created_at.unix_millis(),
+            edited: message.edited_at.is_some(),
+            deleted: false,
+        }
+    }
+
+    /// How a deleted message shows: in its place, without its text.
+    pub fn from_deleted(message: &DeletedMessage) -> Self {
+        Self {
+            id: message.id,
+            seq: message.seq,
+            author_id: message.author.as_ref().map(|a| a.id),
+            author: author_name(message.author.as_ref()),
+            content: String::new(),
+            created_ms: message.created_at.unix_millis(),
+            edited: false,
+            deleted: true,
+        }
+    }
+}
+
+fn author_name(author: Option<&chat_core::v1::Author>) -> String {
+    author.map_or_else(|| "(deleted user)".to_owned(), |a| a.username.to_string())
 }
 
 impl Conversation {
-    /// A conversation the client knows nothing about yet but its id and kind.
-    pub fn new(id: ConversationId, kind: Kind) -> Self {
+    /// A conversation the client knows nothing about yet but its id and kind, for the user
+    /// `me` when known.
+    pub fn new(id: ConversationId, kind: Kind, me: Option<UserId>) -> Self {
         Self {
             id,
             kind,
             messages: Vec::new(),
             pending: Vec::new(),
-            last_message_seq: 0,
-            read_seq: 0,
             unread: 0,
+            timeline: Timeline::new(id, me),
+            newest_request: None,
+            older_request: None,
             mentioned: false,
             typing: BTreeMap::new(),
             members: None,
@@ -426,11 +485,276 @@ impl Conversation {
         matches!(self.kind, Kind::Lobby { .. })
     }
 
-    /// Inserts or replaces a message, keeping the seq order.
-    pub fn upsert(&mut self, message: Msg) {
-        match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
-            Ok(i) => self.messages[i] = message,
-            Err(i) => self.messages.insert(i, message),
+    /// The conversation's timeline.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Changes the timeline, then rebuilds the views of it.
+    pub fn update_timeline<R>(&mut self, change: impl FnOnce(&mut Timeline) -> R) -> R {
+        let result = change(&mut self.timeline);
+        self.refresh();
+        result
+    }
+
+    /// Rebuilds `messages`, `pending` and `unread` from the timeline. Held messages below
+    /// where the history pages reach (an edit of an older message) wait for their page.
+    fn refresh(&mut self) {
+        let floor = self.timeline.paged_from().unwrap_or(0);
+        self.messages = self
+            .timeline
+            .items()
+            .filter_map(|item| match item {
+                Item::Message(m) if m.seq >= floor => Some(Msg::from_message(m)),
+                Item::Deleted(d) if d.seq >= floor => Some(Msg::from_deleted(d)),
+                _ => None,
+            })
+            .collect();
+        let waiting: HashSet<&str> = self
+            .timeline
+            .pending()
+            .iter()
+            .map(|p| p.nonce.as_str())
+            .collect();
+        self.pending
+            .retain(|p| p.failed.is_some() || waiting.contains(p.nonce.as_str()));
+        self.unread = self.timeline.unread_count();
+    }
+
+    /// Shows a send at once, as pending until its `ack`.
+    pub fn push_send(&mut self, nonce: String, content: MessageContent, now_ms: i64) {
+        self.pending.push(Pending {
+            nonce: nonce.clone(),
+            content: content.as_str().to_owned(),
+            created_ms: now_ms,
+            attempts: 1,
+            failed: None,
+        });
+        if let Ok(nonce) = Nonce::new(nonce) {
+            self.update_timeline(|t| t.push_pending(nonce, content));
         }
+    }
+
+    /// The `ack` of a send: its echo gives way to the stored message.
+    pub fn acknowledge(&mut self, nonce: &str, message: &Message) {
+        match Nonce::new(nonce) {
+            Ok(nonce) => {
+                self.update_timeline(|t| t.acknowledge(&nonce, message));
+            }
+            Err(_) => self.pending.retain(|p| p.nonce != nonce),
+        }
+    }
+
+    /// A send failed for good: its echo leaves the timeline and shows as not sent.
+    pub fn fail_send(&mut self, nonce: &str, reason: &str) {
+        if let Some(p) = self.pending.iter_mut().find(|p| p.nonce == nonce) {
+            p.failed = Some(reason.to_owned());
+        }
+        if let Ok(nonce) = Nonce::new(nonce) {
+            self.update_timeline(|t| t.remove_pending(&nonce));
+        }
+    }
+
+    /// The next history page to fetch, remembered until it arrives: the newest one (when
+    /// `older` is false) or the one before the oldest page held. `None` when there is none.
+    pub fn request_history(&mut self, older: bool) -> Option<Option<MessageId>> {
+        let request = self.timeline.history_request()?;
+        if older != request.before.is_some() {
+            return None;
+        }
+        if older {
+            self.older_request = Some(request);
+            self.loading_older = true;
+        } else {
+            self.newest_request = Some(request);
+            self.history = History::Loading;
+        }
+        Some(request.before)
+    }
+
+    /// Merges a history page (newest first) that answers the request for the page `before`
+    /// a message (the newest page: `None`); `more`: older messages exist.
+    pub fn apply_history(&mut self, before: Option<MessageId>, items: Vec<Message>, more: bool) {
+        let asked = if before.is_none() {
+            self.newest_request.take()
+        } else {
+            self.loading_older = false;
+            self.older_request.take().filter(|r| r.before == before)
+        };
+        // A page no request here waits for (asked before a resync dropped the requests)
+        // is merged as the timeline's next page, if it is that page.
+        let request = asked.or_else(|| {
+            self.timeline
+                .history_request()
+                .filter(|r| r.before == before)
+        });
+        let next_cursor = if more {
+            items.last().map(|m| m.id)
+        } else {
+            None
+        };
+        if let Some(request) = request {
+            let page = MessagePage { items, next_cursor };
+            self.update_timeline(|t| t.apply_page(request, &page));
+        }
+        self.history = match self.timeline.history() {
+            HistoryPosition::Start => History::Complete,
+            HistoryPosition::Before(_) => History::Partial,
+            HistoryPosition::Newest if self.newest_request.is_some() => History::Loading,
+            HistoryPosition::Newest => History::NotLoaded,
+        };
+    }
+
+    /// A history request failed.
+    pub fn history_failed(&mut self) {
+        if self.history == History::Loading {
+            self.history = History::NotLoaded;
+            self.newest_request = None;
+        }
+        self.loading_older = false;
+        self.older_request = None;
+    }
+
+    /// `resync_required`: what is held may be stale; the history loads again.
+    pub fn resync(&mut self) {
+        self.newest_request = None;
+        self.older_request = None;
+        self.history = History::NotLoaded;
+        self.loading_older = false;
+        self.scroll = 0;
+        self.update_timeline(Timeline::resync);
+    }
+}
+
+/// Whether `text` mentions `@username` (not as part of a longer name).
+pub fn mentions(text: &str, username: &str) -> bool {
+    let needle = format!("@{username}");
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    text.match_indices(&needle).any(|(i, _)| {
+        let before_ok = text[..i].chars().next_back().is_none_or(|c| !name_char(c));
+        let after = text[i + needle.len()..].chars().next();
+        // A trailing dot ends a sentence rather than continuing the name.
+        let after_ok = match after {
+            None => true,
+            Some('.') => text[i + needle.len() + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| !name_char(c)),
+            Some(c) => !name_char(c),
+        };
+        before_ok && after_ok
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chat_core::v1::ServerFrame;
+    use serde_json::json;
+
+    use super::*;
+
+    fn id(n: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(n)
+    }
+
+    fn conversation() -> ConversationId {
+        ConversationId::from_uuid(id(0x1001))
+    }
+
+    fn bob() -> UserId {
+        UserId::from_uuid(id(0xb0b))
+    }
+
+    fn message_id(seq: u64) -> MessageId {
+        MessageId::from_uuid(id(0x9000 + u128::from(seq)))
+    }
+
+    fn message(seq: u64, text: &str, edited: bool) -> Message {
+        serde_json::from_value(json!({
+            "id": message_id(seq),
+            "conversation_id": conversation(),
+            "seq": seq,
+            "author": {"id": bob(), "username": "bob", "display_name": "bob"},
+            "content": text,
+            "created_at": "2026-12-01T09:00:00Z",
+            "edited_at": if edited { Some("2026-12-01T09:01:00Z") } else { None },
+        }))
+        .expect("a message")
+    }
+
+    #[test]
+    fn the_views_follow_the_timeline() {
+        let mut c = Conversation::new(conversation(), Kind::Unknown, None);
+        let before = c.request_history(false).expect("the newest page");
+        assert_eq!(before, None);
+        assert_eq!(c.history, History::Loading);
+        let page: Vec<Message> = (3..=5).rev().map(|s| message(s, "text", false)).collect();
+        c.apply_history(None, page, true);
+        assert_eq!(c.history, History::Partial);
+        assert_eq!(c.request_history(true), Some(Some(message_id(3))));
+        assert!(c.loading_older);
+
+        // An edit of a message older than the pages waits for its page.
+        c.update_timeline(|t| {
+            t.apply_frame(&ServerFrame::MessageUpdated {
+                conversation_id: conversation(),
+                seq: 10,
+                message: message(1, "first!", true),
+            })
+        });
+        let seqs: Vec<u64> = c.messages.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![3, 4, 5]);
+
+        // A deleted message keeps its place, without its text.
+        c.update_timeline(|t| {
+            t.apply_frame(&ServerFrame::MessageDeleted {
+                conversation_id: conversation(),
+                seq: 11,
+                message_id: message_id(4),
+                message_seq: 4,
+            })
+        });
+        let shown: Vec<(u64, &str, bool)> = c
+            .messages
+            .iter()
+            .map(|m| (m.seq, m.content.as_str(), m.deleted))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![(3, "text", false), (4, "", true), (5, "text", false)]
+        );
+        assert_eq!(c.messages[1].author, "bob");
+
+        let older: Vec<Message> = (1..=2).rev().map(|s| message(s, "text", false)).collect();
+        c.apply_history(Some(message_id(3)), older, false);
+        assert_eq!(c.history, History::Complete);
+        assert!(!c.loading_older);
+        assert_eq!(c.messages.len(), 5);
+        assert_eq!(c.messages[0].content, "first!");
+        assert!(c.messages[0].edited);
+    }
+
+    #[test]
+    fn a_failed_send_stays_shown_until_it_is_taken_back() {
+        let mut c = Conversation::new(conversation(), Kind::Unknown, None);
+        let content = MessageContent::parse("hello").expect("content");
+        c.push_send("n-1".into(), content.clone(), 5);
+        c.push_send("n-2".into(), content, 6);
+        assert_eq!(c.timeline().pending().len(), 2);
+        c.fail_send("n-1", "forbidden");
+        assert!(
+            c.timeline()
+                .pending()
+                .iter()
+                .all(|p| p.nonce.as_str() == "n-2")
+        );
+        c.acknowledge("n-2", &message(1, "hello", false));
+        assert_eq!(c.messages.len(), 1);
+        let pending: Vec<(&str, Option<&str>)> = c
+            .pending
+            .iter()
+            .map(|p| (p.nonce.as_str(), p.failed.as_deref()))
+            .collect();
+        assert_eq!(pending, vec![("n-1", Some("forbidden"))]);
     }
 }

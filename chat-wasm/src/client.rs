@@ -14,12 +14,13 @@ use std::future::Future;
 use std::rc::Rc;
 use std::str::FromStr;
 
+use chat_core::v1::endpoints::{self as api, Endpoint as _, NoBody, NoContent};
 use chat_core::v1::{
-    AuthResponse, Chat, ChatId, ChatList, ClientFrame, ConversationId, CreateLobbyRequest,
-    Description, DisplayName, EditMessageRequest, LobbyId, LobbyList, LobbyName, LobbyPage,
-    LoginRequest, MarkReadRequest, Member, MemberPage, Message, MessageContent, MessageId,
-    MessagePage, Nonce, OpenChatRequest, PageLimit, Password, ReadCursor, RegisterRequest,
-    SendMessageRequest, User, UserId, UserPage, Username, Visibility,
+    AuthResponse, ChatId, ClientFrame, ConversationId, CreateLobbyRequest, Description,
+    DisplayName, EditMessageRequest, HistoryQuery, LobbyId, LobbyName, LoginRequest,
+    MarkReadRequest, Message, MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest,
+    PageLimit, Password, ReadCursor, RegisterRequest, SendMessageRequest, UserId, Username,
+    Visibility,
 };
 use js_sys::Promise;
 use serde::Serialize;
@@ -28,7 +29,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::ClientError;
 use crate::gateway::{self, Gateway, Shared, SharedRef};
-use crate::http::{self, Endpoint, Method, encode_query};
+use crate::http::{self, Endpoint, encode_query};
 
 /// How often a send is attempted when the server cannot be reached.
 const SEND_ATTEMPTS: u32 = 3;
@@ -48,13 +49,17 @@ pub struct ChatClient {
     shared: SharedRef,
 }
 
-fn body<T: Serialize>(value: &T) -> Result<Option<String>, ClientError> {
+/// The JSON body of a request to `E`.
+fn body<E: api::Endpoint>(value: &E::Body) -> Result<Option<String>, ClientError>
+where
+    E::Body: Serialize,
+{
     serde_json::to_string(value)
         .map(Some)
         .map_err(|e| ClientError::Decode(e.to_string()))
 }
 
-fn parse_id<T: FromStr>(field: &str, text: &str) -> Result<T, ClientError> {
+pub(crate) fn parse_id<T: FromStr>(field: &str, text: &str) -> Result<T, ClientError> {
     text.parse()
         .map_err(|_| ClientError::BadRequest(format!("{field} is not a valid id: {text:?}")))
 }
@@ -137,11 +142,16 @@ impl ChatClient {
     }
 
     /// Like `call`, keeping the token of an `AuthResponse`.
-    fn authenticate(&self, path: &'static str, body: Option<String>) -> Promise {
+    fn authenticate<E: api::Endpoint<Response = AuthResponse>>(
+        &self,
+        route: E,
+        body: Option<String>,
+    ) -> Promise {
         let endpoint = self.endpoint();
         let shared = self.shared.clone();
+        let (method, path) = (E::METHOD, route.path());
         promise(async move {
-            let text = http::send(&endpoint, Method::Post, path, body).await?;
+            let text = http::send(&endpoint, method, &path, body).await?;
             let auth: AuthResponse = http::check(&text)?;
             // A new session: the gateway of the previous one (if any) must not resume here.
             gateway::reset(&shared);
@@ -150,34 +160,47 @@ impl ChatClient {
         })
     }
 
-    fn get<T: serde::de::DeserializeOwned + 'static>(&self, path: String) -> Promise {
+    /// Sends a request without a body to `route`, with `query` (`""` or `?…`) after its path.
+    fn get<E: api::Endpoint<Body = NoBody>>(&self, route: E, query: String) -> Promise
+    where
+        E::Response: serde::de::DeserializeOwned + 'static,
+    {
         let endpoint = self.endpoint();
-        promise(async move { http::call::<T>(&endpoint, Method::Get, &path, None).await })
+        let path = format!("{}{query}", route.path());
+        promise(async move { http::call::<E::Response>(&endpoint, E::METHOD, &path, None).await })
     }
 
-    fn call<T: serde::de::DeserializeOwned + 'static>(
+    fn call<E: api::Endpoint>(&self, route: E, body: Result<Option<String>, ClientError>) -> Promise
+    where
+        E::Response: serde::de::DeserializeOwned + 'static,
+    {
+        let endpoint = self.endpoint();
+        let path = route.path();
+        promise(async move { http::call::<E::Response>(&endpoint, E::METHOD, &path, body?).await })
+    }
+
+    fn call_empty<E: api::Endpoint<Body = NoBody, Response = NoContent>>(
         &self,
-        method: Method,
-        path: String,
-        body: Result<Option<String>, ClientError>,
+        route: E,
     ) -> Promise {
         let endpoint = self.endpoint();
-        promise(async move { http::call::<T>(&endpoint, method, &path, body?).await })
-    }
-
-    fn call_empty(&self, method: Method, path: String) -> Promise {
-        let endpoint = self.endpoint();
-        promise(async move { http::call_empty(&endpoint, method, &path, None).await })
+        let path = route.path();
+        promise(async move { http::call_empty(&endpoint, E::METHOD, &path, None).await })
     }
 
     /// Posts a message with a fresh nonce, retrying while the server cannot be reached.
-    fn send_to(&self, path: Result<String, ClientError>, content: &str) -> Promise {
+    fn send_to<E: api::Endpoint<Body = SendMessageRequest, Response = Message>>(
+        &self,
+        route: Result<E, ClientError>,
+        content: &str,
+    ) -> Promise {
         let endpoint = self.endpoint();
+        let path = route.map(|route| route.path());
         let request = MessageContent::parse(content)
             .map_err(ClientError::from)
             .and_then(|content| {
                 let nonce = Nonce::new(crate::js::new_nonce())?;
-                body(&SendMessageRequest {
+                body::<E>(&SendMessageRequest {
                     content,
                     nonce: Some(nonce),
                 })
@@ -186,7 +209,7 @@ impl ChatClient {
             let (path, request) = (path?, request?);
             let mut attempt = 1;
             loop {
-                match http::call::<Message>(&endpoint, Method::Post, &path, request.clone()).await {
+                match http::call::<Message>(&endpoint, E::METHOD, &path, request.clone()).await {
                     Err(error) if error.is_retryable() && attempt < SEND_ATTEMPTS => {
                         attempt += 1;
                         sleep(250.0 * f64::from(attempt)).await;
@@ -211,7 +234,7 @@ impl ChatClient {
                 .filter(|d| !d.trim().is_empty())
                 .map(|d| DisplayName::parse(&d))
                 .transpose()?;
-            body(&RegisterRequest {
+            body::<api::Register>(&RegisterRequest {
                 username: Username::parse(username)?,
                 password: Password::parse(password)?,
                 email: None,
@@ -219,7 +242,7 @@ impl ChatClient {
             })
         })();
         match request {
-            Ok(request) => self.authenticate("/auth/register", request),
+            Ok(request) => self.authenticate(api::Register, request),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -228,11 +251,11 @@ impl ChatClient {
     /// every later call.
     #[wasm_bindgen(unchecked_return_type = "Promise<AuthResponse>")]
     pub fn login(&self, username: &str, password: &str) -> Promise {
-        match body(&LoginRequest {
+        match body::<api::Login>(&LoginRequest {
             username: username.trim().to_owned(),
             password: password.to_owned(),
         }) {
-            Ok(request) => self.authenticate("/auth/login", request),
+            Ok(request) => self.authenticate(api::Login, request),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -245,7 +268,8 @@ impl ChatClient {
         let shared = self.shared.clone();
         gateway::reset(&shared);
         promise(async move {
-            let result = http::call_empty(&endpoint, Method::Post, "/auth/logout", None).await;
+            let result =
+                http::call_empty(&endpoint, api::Logout::METHOD, &api::Logout.path(), None).await;
             shared.borrow_mut().endpoint.token = None;
             result
         })
@@ -254,7 +278,7 @@ impl ChatClient {
     /// The signed-in account (`GET /users/me`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Account>")]
     pub fn me(&self) -> Promise {
-        self.get::<chat_core::v1::Account>("/users/me".into())
+        self.get(api::GetMe, String::new())
     }
 
     /// Users whose name starts with `q` (`GET /users`), a page at a time: pass the previous
@@ -262,7 +286,7 @@ impl ChatClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<UserPage>")]
     pub fn users(&self, q: Option<String>, after: Option<String>, limit: Option<u32>) -> Promise {
         match check_limit(limit) {
-            Ok(limit) => self.get::<UserPage>(format!("/users{}", list_query(q, after, limit))),
+            Ok(limit) => self.get(api::ListUsers, list_query(q, after, limit)),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -271,7 +295,7 @@ impl ChatClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
     pub fn user(&self, user_id: &str) -> Promise {
         match parse_id::<UserId>("user_id", user_id) {
-            Ok(id) => self.get::<User>(format!("/users/{id}")),
+            Ok(user_id) => self.get(api::GetUser { user_id }, String::new()),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -279,7 +303,7 @@ impl ChatClient {
     /// The lobbies the user belongs to, with unread counts (`GET /lobbies`).
     #[wasm_bindgen(js_name = myLobbies, unchecked_return_type = "Promise<LobbyList>")]
     pub fn my_lobbies(&self) -> Promise {
-        self.get::<LobbyList>("/lobbies".into())
+        self.get(api::MyLobbies, String::new())
     }
 
     /// Public lobbies the user has not joined, by name prefix `q` (`GET /lobbies/community`).
@@ -291,9 +315,7 @@ impl ChatClient {
         limit: Option<u32>,
     ) -> Promise {
         match check_limit(limit) {
-            Ok(limit) => {
-                self.get::<LobbyPage>(format!("/lobbies/community{}", list_query(q, after, limit)))
-            }
+            Ok(limit) => self.get(api::CommunityLobbies, list_query(q, after, limit)),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -302,7 +324,7 @@ impl ChatClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<Lobby>")]
     pub fn lobby(&self, lobby_id: &str) -> Promise {
         match parse_id::<LobbyId>("lobby_id", lobby_id) {
-            Ok(id) => self.get::<chat_core::v1::Lobby>(format!("/lobbies/{id}")),
+            Ok(lobby_id) => self.get(api::GetLobby { lobby_id }, String::new()),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -326,24 +348,20 @@ impl ChatClient {
                     )));
                 }
             };
-            body(&CreateLobbyRequest {
+            body::<api::CreateLobby>(&CreateLobbyRequest {
                 name: LobbyName::parse(name)?,
                 description: description.map(|d| Description::parse(&d)).transpose()?,
                 visibility,
             })
         })();
-        self.call::<chat_core::v1::Lobby>(Method::Post, "/lobbies".into(), request)
+        self.call(api::CreateLobby, request)
     }
 
     /// Joins a public lobby (`POST /lobbies/{lobbyId}/join`); answers the lobby.
     #[wasm_bindgen(js_name = joinLobby, unchecked_return_type = "Promise<Lobby>")]
     pub fn join_lobby(&self, lobby_id: &str) -> Promise {
         match parse_id::<LobbyId>("lobby_id", lobby_id) {
-            Ok(id) => self.call::<chat_core::v1::Lobby>(
-                Method::Post,
-                format!("/lobbies/{id}/join"),
-                Ok(None),
-            ),
+            Ok(lobby_id) => self.call(api::JoinLobby { lobby_id }, Ok(None)),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -352,7 +370,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = leaveLobby, unchecked_return_type = "Promise<void>")]
     pub fn leave_lobby(&self, lobby_id: &str) -> Promise {
         match parse_id::<LobbyId>("lobby_id", lobby_id) {
-            Ok(id) => self.call_empty(Method::Post, format!("/lobbies/{id}/leave")),
+            Ok(lobby_id) => self.call_empty(api::LeaveLobby { lobby_id }),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -363,10 +381,10 @@ impl ChatClient {
     pub fn members(&self, lobby_id: &str, after: Option<String>, limit: Option<u32>) -> Promise {
         match parse_id::<LobbyId>("lobby_id", lobby_id).and_then(|id| Ok((id, check_limit(limit)?)))
         {
-            Ok((id, limit)) => self.get::<MemberPage>(format!(
-                "/lobbies/{id}/members{}",
-                list_query(None, after, limit)
-            )),
+            Ok((lobby_id, limit)) => self.get(
+                api::ListMembers { lobby_id },
+                list_query(None, after, limit),
+            ),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -377,7 +395,9 @@ impl ChatClient {
         match parse_id::<LobbyId>("lobby_id", lobby_id)
             .and_then(|lobby| Ok((lobby, parse_id::<UserId>("user_id", user_id)?)))
         {
-            Ok((lobby, user)) => self.get::<Member>(format!("/lobbies/{lobby}/members/{user}")),
+            Ok((lobby_id, user_id)) => {
+                self.get(api::GetMember { lobby_id, user_id }, String::new())
+            }
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -392,7 +412,7 @@ impl ChatClient {
         limit: Option<u32>,
     ) -> Promise {
         self.history(
-            parse_id::<LobbyId>("lobby_id", lobby_id).map(|id| format!("/lobbies/{id}")),
+            parse_id("lobby_id", lobby_id).map(|lobby_id| api::LobbyHistory { lobby_id }),
             before,
             limit,
         )
@@ -407,20 +427,20 @@ impl ChatClient {
         limit: Option<u32>,
     ) -> Promise {
         self.history(
-            parse_id::<ChatId>("chat_id", chat_id).map(|id| format!("/chats/{id}")),
+            parse_id("chat_id", chat_id).map(|chat_id| api::ChatHistory { chat_id }),
             before,
             limit,
         )
     }
 
-    fn history(
+    fn history<E: api::Endpoint<Body = NoBody, Query = HistoryQuery, Response = MessagePage>>(
         &self,
-        prefix: Result<String, ClientError>,
+        route: Result<E, ClientError>,
         before: Option<String>,
         limit: Option<u32>,
     ) -> Promise {
-        let path = (|| -> Result<String, ClientError> {
-            let prefix = prefix?;
+        let request = (|| -> Result<(E, String), ClientError> {
+            let route = route?;
             let limit = check_limit(limit)?;
             let mut query = Vec::new();
             if let Some(before) = before {
@@ -435,10 +455,10 @@ impl ChatClient {
             } else {
                 format!("?{}", query.join("&"))
             };
-            Ok(format!("{prefix}/messages{query}"))
+            Ok((route, query))
         })();
-        match path {
-            Ok(path) => self.get::<MessagePage>(path),
+        match request {
+            Ok((route, query)) => self.get(route, query),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -448,7 +468,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = sendLobbyMessage, unchecked_return_type = "Promise<Message>")]
     pub fn send_lobby_message(&self, lobby_id: &str, content: &str) -> Promise {
         self.send_to(
-            parse_id::<LobbyId>("lobby_id", lobby_id).map(|id| format!("/lobbies/{id}/messages")),
+            parse_id("lobby_id", lobby_id).map(|lobby_id| api::SendLobbyMessage { lobby_id }),
             content,
         )
     }
@@ -457,7 +477,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = sendChatMessage, unchecked_return_type = "Promise<Message>")]
     pub fn send_chat_message(&self, chat_id: &str, content: &str) -> Promise {
         self.send_to(
-            parse_id::<ChatId>("chat_id", chat_id).map(|id| format!("/chats/{id}/messages")),
+            parse_id("chat_id", chat_id).map(|chat_id| api::SendChatMessage { chat_id }),
             content,
         )
     }
@@ -467,7 +487,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = sendDirectMessage, unchecked_return_type = "Promise<Message>")]
     pub fn send_direct_message(&self, user_id: &str, content: &str) -> Promise {
         self.send_to(
-            parse_id::<UserId>("user_id", user_id).map(|id| format!("/users/{id}/messages")),
+            parse_id("user_id", user_id).map(|user_id| api::SendToUser { user_id }),
             content,
         )
     }
@@ -479,12 +499,13 @@ impl ChatClient {
         let request = (|| -> Result<_, ClientError> {
             let id: MessageId = parse_id("message_id", message_id)?;
             let content = MessageContent::parse(content)?;
-            Ok((id, body(&EditMessageRequest { content })?))
+            Ok((
+                id,
+                body::<api::EditMessage>(&EditMessageRequest { content })?,
+            ))
         })();
         match request {
-            Ok((id, request)) => {
-                self.call::<Message>(Method::Patch, format!("/messages/{id}"), Ok(request))
-            }
+            Ok((message_id, request)) => self.call(api::EditMessage { message_id }, Ok(request)),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -494,7 +515,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = deleteMessage, unchecked_return_type = "Promise<void>")]
     pub fn delete_message(&self, message_id: &str) -> Promise {
         match parse_id::<MessageId>("message_id", message_id) {
-            Ok(id) => self.call_empty(Method::Delete, format!("/messages/{id}")),
+            Ok(message_id) => self.call_empty(api::DeleteMessage { message_id }),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -502,14 +523,14 @@ impl ChatClient {
     /// The user's direct chats, with the last message and unread counts (`GET /chats`).
     #[wasm_bindgen(unchecked_return_type = "Promise<ChatList>")]
     pub fn chats(&self) -> Promise {
-        self.get::<ChatList>("/chats".into())
+        self.get(api::MyChats, String::new())
     }
 
     /// One direct chat (`GET /chats/{chatId}`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Chat>")]
     pub fn chat(&self, chat_id: &str) -> Promise {
         match parse_id::<ChatId>("chat_id", chat_id) {
-            Ok(id) => self.get::<Chat>(format!("/chats/{id}")),
+            Ok(chat_id) => self.get(api::GetChat { chat_id }, String::new()),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -518,15 +539,15 @@ impl ChatClient {
     #[wasm_bindgen(js_name = openChat, unchecked_return_type = "Promise<Chat>")]
     pub fn open_chat(&self, user_id: &str) -> Promise {
         let request = parse_id::<UserId>("user_id", user_id)
-            .and_then(|user_id| body(&OpenChatRequest { user_id }));
-        self.call::<Chat>(Method::Post, "/chats".into(), request)
+            .and_then(|user_id| body::<api::OpenChat>(&OpenChatRequest { user_id }));
+        self.call(api::OpenChat, request)
     }
 
     /// Deletes a direct chat for the user only (`DELETE /chats/{chatId}`).
     #[wasm_bindgen(js_name = deleteChat, unchecked_return_type = "Promise<void>")]
     pub fn delete_chat(&self, chat_id: &str) -> Promise {
         match parse_id::<ChatId>("chat_id", chat_id) {
-            Ok(id) => self.call_empty(Method::Delete, format!("/chats/{id}")),
+            Ok(chat_id) => self.call_empty(api::DeleteChat { chat_id }),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -536,7 +557,7 @@ impl ChatClient {
     #[wasm_bindgen(js_name = markLobbyRead, unchecked_return_type = "Promise<ReadCursor>")]
     pub fn mark_lobby_read(&self, lobby_id: &str, seq: f64) -> Promise {
         self.mark_read_at(
-            parse_id::<LobbyId>("lobby_id", lobby_id).map(|id| format!("/lobbies/{id}/read")),
+            parse_id("lobby_id", lobby_id).map(|lobby_id| api::MarkLobbyRead { lobby_id }),
             seq,
         )
     }
@@ -545,15 +566,19 @@ impl ChatClient {
     #[wasm_bindgen(js_name = markChatRead, unchecked_return_type = "Promise<ReadCursor>")]
     pub fn mark_chat_read(&self, chat_id: &str, seq: f64) -> Promise {
         self.mark_read_at(
-            parse_id::<ChatId>("chat_id", chat_id).map(|id| format!("/chats/{id}/read")),
+            parse_id("chat_id", chat_id).map(|chat_id| api::MarkChatRead { chat_id }),
             seq,
         )
     }
 
-    fn mark_read_at(&self, path: Result<String, ClientError>, seq: f64) -> Promise {
-        let request = seq_from_js(seq).and_then(|seq| body(&MarkReadRequest { seq }));
-        match path {
-            Ok(path) => self.call::<ReadCursor>(Method::Post, path, request),
+    fn mark_read_at<E: api::Endpoint<Body = MarkReadRequest, Response = ReadCursor>>(
+        &self,
+        route: Result<E, ClientError>,
+        seq: f64,
+    ) -> Promise {
+        let request = seq_from_js(seq).and_then(|seq| body::<E>(&MarkReadRequest { seq }));
+        match route {
+            Ok(route) => self.call(route, request),
             Err(error) => Promise::reject(&error.to_js()),
         }
     }
@@ -637,8 +662,8 @@ impl ChatClient {
     }
 }
 
-/// A JavaScript number as a message seq.
-fn seq_from_js(seq: f64) -> Result<u64, ClientError> {
+/// A JavaScript number as a message seq (or a count).
+pub(crate) fn seq_from_js(seq: f64) -> Result<u64, ClientError> {
     if seq.is_finite() && seq >= 0.0 && seq.fract() == 0.0 && seq <= 9_007_199_254_740_991.0 {
         Ok(seq as u64)
     } else {

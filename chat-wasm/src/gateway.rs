@@ -2,9 +2,9 @@
 //! an `auth` frame (browsers cannot set headers), resumed after every reconnect.
 //!
 //! The lifecycle mirrors the Rust SDK's worker: open, send `auth`, wait for `ready`, send
-//! `resume` with the cursors of [`crate::resume::Tracker`], then deliver frames to the
+//! `resume` with the cursors of [`chat_sync::Tracker`], then deliver frames to the
 //! application's handlers, dropping duplicates. A gap, silence or a dropped socket closes the
-//! connection and reconnects after an exponential backoff with jitter; a refused token
+//! connection and reconnects after the shared [`chat_sync::Backoff`] schedule; a refused token
 //! (`4001`) stops for good, as does a failure of the very first attempt (reported to
 //! `connect()` instead of retried).
 //!
@@ -18,6 +18,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
+use std::time::Duration;
 
 use chat_core::v1::{ClientFrame, ConversationId, ErrorCode, ServerFrame, close_code};
 use serde_json::{Value, json};
@@ -27,16 +28,15 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::error::ClientError;
 use crate::http::Endpoint;
-use crate::resume::{Tracker, Verdict};
+use chat_sync::{Backoff, Tracker, Verdict};
 
 /// How often the gateway sends `ping` while connected.
 pub const HEARTBEAT_MS: f64 = 20_000.0;
 /// Silence after which the connection is taken for dead.
 pub const SILENCE_MS: f64 = 50_000.0;
-/// The first reconnect delay's ceiling; it doubles per attempt.
-const MIN_BACKOFF_MS: f64 = 500.0;
-/// The largest reconnect delay.
-const MAX_BACKOFF_MS: f64 = 30_000.0;
+/// The reconnect schedule: the first delay's ceiling is 500 ms (it doubles per attempt), the
+/// largest delay 30 s.
+const BACKOFF: Backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(30));
 /// The shortest interval between two `typing` frames for one conversation (the server
 /// broadcasts at most one per 2 s and lets one last 6 s).
 const TYPING_EVERY_MS: f64 = 2_500.0;
@@ -323,7 +323,7 @@ fn socket_url(endpoint: &Endpoint) -> Result<String, ClientError> {
             "the server URL must start with http:// or https://: {base}"
         )));
     };
-    Ok(format!("{base}/api/v1/ws"))
+    Ok(format!("{base}{}", chat_core::v1::endpoints::GATEWAY_PATH))
 }
 
 fn start_heartbeat(shared: &SharedRef) {
@@ -524,11 +524,7 @@ fn receive(shared: &SharedRef, text: &str) {
             (Phase::Live, frame) => match gateway.tracker.on_frame(&frame) {
                 Verdict::Deliver => effects.push(Effect::Emit(crate::js::text_to_js(text))),
                 Verdict::Skip => {}
-                Verdict::Gap {
-                    conversation,
-                    last,
-                    seq,
-                } => gap = Some(format!("gap in {conversation}: {last} then {seq}")),
+                verdict @ Verdict::Gap { .. } => gap = verdict.gap_reason(),
             },
             (Phase::Off | Phase::Waiting, _) => {}
         }
@@ -614,11 +610,10 @@ fn fail(shared: &SharedRef, error: ClientError) {
     run(shared, vec![closed, Effect::Reject(waiters, error)]);
 }
 
-/// Exponential backoff with jitter: between half and all of min × 2^attempt, capped.
-/// `random` is in `[0, 1)`.
+/// The reconnect delay of `attempt` in milliseconds ([`BACKOFF`]); `random` is in `[0, 1)`.
 pub fn backoff(attempt: u32, random: f64) -> f64 {
-    let ceiling = (MIN_BACKOFF_MS * f64::from(1u32 << attempt.min(16))).min(MAX_BACKOFF_MS);
-    (ceiling / 2.0 + ceiling / 2.0 * random).round()
+    // Whole milliseconds, at most 30 000: exact in an f64.
+    BACKOFF.delay(attempt, random).as_millis() as f64
 }
 
 #[cfg(test)]
@@ -631,7 +626,7 @@ mod tests {
         assert_eq!(backoff(1, 0.999_999), 1000.0);
         assert_eq!(backoff(3, 0.0), 2000.0);
         assert_eq!(backoff(30, 0.0), 15_000.0);
-        assert!(backoff(30, 0.999_999) <= MAX_BACKOFF_MS);
+        assert!(backoff(30, 0.999_999) <= BACKOFF.max.as_millis() as f64);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! REST over `fetch`: one request, the protocol's error body on failure, the answer checked
 //! against its `chat-core` type before JavaScript sees it.
 
+use chat_core::v1::endpoints::Method;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,30 +18,6 @@ pub struct Endpoint {
     pub token: Option<String>,
 }
 
-/// One HTTP method.
-#[derive(Debug, Clone, Copy)]
-pub enum Method {
-    /// GET.
-    Get,
-    /// POST.
-    Post,
-    /// PATCH.
-    Patch,
-    /// DELETE.
-    Delete,
-}
-
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Patch => "PATCH",
-            Self::Delete => "DELETE",
-        }
-    }
-}
-
 fn js_error(context: &str, value: &JsValue) -> String {
     let detail = value
         .dyn_ref::<js_sys::Error>()
@@ -50,7 +27,8 @@ fn js_error(context: &str, value: &JsValue) -> String {
     format!("{context}: {detail}")
 }
 
-/// Sends one request; `Ok` holds the body of a 2xx answer.
+/// Sends one request to `path` (as [`chat_core::v1::endpoints::Endpoint::path`] fills it, with
+/// any query string); `Ok` holds the body of a 2xx answer.
 pub async fn send(
     endpoint: &Endpoint,
     method: Method,
@@ -73,7 +51,7 @@ pub async fn send(
         init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
-    let url = format!("{}/api/v1{path}", endpoint.base_url);
+    let url = format!("{}{path}", endpoint.base_url);
     let request = Request::new_with_str_and_init(&url, &init)
         .map_err(|e| ClientError::BadRequest(js_error("bad request", &e)))?;
     let response = JsFuture::from(crate::js::fetch_with_request(&request))

@@ -14,8 +14,11 @@
 //! - [`client`]: the `ChatClient` class: REST over `fetch` with promise-returning methods, and
 //!   the live gateway ([`gateway`]) over the browser `WebSocket`, token in the first `auth`
 //!   frame, resuming after every reconnect like the Rust SDK.
-//! - [`resume`]: the resume bookkeeping (cursors, duplicates, gaps, resyncs), pure Rust so
-//!   it is tested on the host as well.
+//! - [`timeline`]: the `Timeline` class: one conversation's messages, pending sends, read
+//!   cursor and unread count, merged by `chat_sync::Timeline` (the model the Rust SDK and the
+//!   TUI use), for a page to draw.
+//! - The resume bookkeeping (cursors, duplicates, gaps, resyncs) and the reconnect backoff
+//!   are `chat-sync`'s, shared with the Rust SDK and tested on the host.
 //! - [`error`]: the one error type, thrown to JavaScript as an `Error` with `code`, `status`
 //!   and `details`.
 //! - [`types`]: TypeScript interfaces for the protocol bodies, added to the generated
@@ -31,9 +34,10 @@ pub mod frames;
 mod gateway;
 mod http;
 mod js;
-pub mod resume;
+pub mod timeline;
 pub mod types;
 pub mod validate;
 
 pub use client::ChatClient;
 pub use error::ClientError;
+pub use timeline::Timeline;

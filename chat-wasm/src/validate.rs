@@ -133,7 +133,7 @@ mod tests {
         );
         assert_eq!(
             validate_lobby_name("   ").as_deref(),
-            Some("name must be at least 1 characters long")
+            Some("name must be at least 1 character long")
         );
         assert!(validate_email("no-at-sign").is_some());
         assert!(validate_display_name("two\nlines").is_some());

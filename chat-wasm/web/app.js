@@ -1,9 +1,12 @@
 // The browser client: plain JavaScript on the chat-wasm bundle. All protocol work (REST,
-// the WebSocket gateway with resume, validation) happens in ChatClient; this file keeps the
-// view state and draws it. Text from the server is only ever set with textContent.
+// the WebSocket gateway with resume, validation) happens in ChatClient, and each
+// conversation's messages, pending sends, read cursor and unread count live in a Timeline
+// (chat-sync's, the model the Rust SDK and the TUI use): this file feeds it pages, events and
+// sends, and draws what it holds. Text from the server is only ever set with textContent.
 
 import init, {
   ChatClient,
+  Timeline,
   validateUsername,
   validatePassword,
   validateDisplayName,
@@ -34,12 +37,9 @@ const state = {
   me: null,
   lobbies: new Map(), // id -> Lobby
   chats: new Map(), // id -> Chat
-  unread: new Map(), // conversation id -> count
-  counted: new Map(), // conversation id -> newest message seq the unread count includes
+  timelines: new Map(), // conversation id -> Timeline: messages, echoes, read cursor, unread
   online: new Set(),
   active: null, // { kind: "lobby" | "chat", id }
-  messages: new Map(), // id -> Message, of the active conversation
-  olderCursor: null,
   typing: new Map(), // user id -> timer, in the active conversation
   names: new Map(), // user id -> display name
   browseCursor: null,
@@ -175,7 +175,7 @@ async function signOut() {
   localStorage.removeItem(TOKEN_KEY);
   state.lobbies.clear();
   state.chats.clear();
-  state.unread.clear();
+  state.timelines.clear();
   state.active = null;
   showAuth();
 }
@@ -225,6 +225,7 @@ function wireApp() {
       lobbyDescription.value = "";
       $("lobby-private").checked = false;
       state.lobbies.set(lobby.id, lobby);
+      trackLobby(lobby);
       renderLists();
       openConversation("lobby", lobby.id);
     } catch (error) {
@@ -255,20 +256,33 @@ function wireApp() {
       return;
     }
     const { kind, id } = state.active;
+    const timeline = timelineOf(id);
+    // Shown at once; the stored message (or its live event) takes the echo's place.
+    const nonce = timeline.pushPending(text);
     input.value = "";
     autosize(input);
+    renderTimeline({ toEnd: true });
     try {
       const message = kind === "lobby"
         ? await client.sendLobbyMessage(id, text)
         : await client.sendChatMessage(id, text);
-      if (state.active && state.active.id === message.conversation_id) {
-        upsertMessage(message);
+      timeline.acknowledge(nonce, message);
+      if (isActive(id)) {
+        renderTimeline();
         markRead(message.seq);
       }
     } catch (error) {
-      input.value = text;
-      $("composer-error").textContent = error.message;
+      timeline.removePending(nonce);
+      if (isActive(id)) {
+        renderTimeline();
+        if (!input.value) input.value = text;
+        $("composer-error").textContent = error.message;
+      }
     }
+  });
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") readToEnd();
   });
 }
 
@@ -292,10 +306,7 @@ function showPanel(id) {
 async function loadLobbies() {
   const { items } = await client.myLobbies();
   state.lobbies = new Map(items.map((lobby) => [lobby.id, lobby]));
-  for (const lobby of items) {
-    state.unread.set(lobby.id, lobby.membership ? lobby.membership.unread_count : 0);
-    state.counted.set(lobby.id, lobby.last_seq);
-  }
+  for (const lobby of items) trackLobby(lobby);
   renderLists();
 }
 
@@ -303,11 +314,50 @@ async function loadChats() {
   const { items } = await client.chats();
   state.chats = new Map(items.map((chat) => [chat.id, chat]));
   for (const chat of items) {
-    state.unread.set(chat.id, chat.unread_count);
-    state.counted.set(chat.id, chat.last_seq);
+    trackChat(chat);
     state.names.set(chat.partner.id, chat.partner.display_name);
   }
   renderLists();
+}
+
+// ---------- timelines ----------
+
+/** The timeline of a conversation, made on first use. */
+function timelineOf(id) {
+  let timeline = state.timelines.get(id);
+  if (!timeline) {
+    timeline = new Timeline(id, state.me ? state.me.id : undefined);
+    state.timelines.set(id, timeline);
+  }
+  return timeline;
+}
+
+/** A conversation first seen in a list starts from the list's counters; once tracked, its
+ *  timeline follows the live events (and `ready`) instead. */
+function track(id, readSeq, unreadCount, lastSeq) {
+  if (!state.timelines.has(id)) timelineOf(id).applyCounts(readSeq, unreadCount, lastSeq);
+}
+
+function trackLobby(lobby) {
+  const membership = lobby.membership;
+  track(lobby.id, membership ? membership.read_seq : 0, membership ? membership.unread_count : 0, lobby.last_seq);
+}
+
+function trackChat(chat) {
+  track(chat.id, chat.read_seq, chat.unread_count, chat.last_seq);
+}
+
+function forget(id) {
+  state.timelines.delete(id);
+}
+
+function unreadOf(id) {
+  const timeline = state.timelines.get(id);
+  return timeline ? timeline.unreadCount : 0;
+}
+
+function isActive(id) {
+  return Boolean(state.active && state.active.id === id);
 }
 
 function renderLists() {
@@ -345,7 +395,7 @@ function renderList(list, items, describe) {
       button.append(el("span", online ? "dot online" : "dot", ""));
     }
     button.append(el("span", "conv-name", label));
-    const unread = state.unread.get(id) || 0;
+    const unread = unreadOf(id);
     if (unread > 0) button.append(el("span", "badge", unread > 99 ? "99+" : String(unread)));
     button.addEventListener("click", () => openConversation(kind, id));
     li.append(button);
@@ -357,15 +407,22 @@ function renderList(list, items, describe) {
 
 async function openConversation(kind, id) {
   state.active = { kind, id };
-  state.messages = new Map();
-  state.olderCursor = null;
   clearTyping();
   showPanelKeepActive();
   $("message-list").replaceChildren();
   $("composer-error").textContent = "";
   renderHeader();
+  // What the timeline holds shows at once: live events kept it current while closed. With
+  // no live gateway nothing did, so it starts again from the newest page.
+  const timeline = timelineOf(id);
+  if (!client.connected) timeline.resync();
+  renderTimeline({ toEnd: true });
   renderLists();
-  await loadHistory(null);
+  if (timeline.history === "newest") {
+    await loadHistory();
+  } else {
+    readToEnd();
+  }
   $("composer-input").focus();
 }
 
@@ -395,33 +452,49 @@ function renderHeader() {
   show("delete-chat", kind === "chat");
 }
 
-async function loadHistory(before) {
-  const { kind, id } = state.active;
+/** Fetches the page the active conversation's timeline asks for (the newest first, then
+ *  older ones) and merges it. */
+async function loadHistory() {
+  if (!state.active) return;
   const active = state.active;
-  const page = kind === "lobby"
-    ? await client.lobbyHistory(id, before || undefined, 50)
-    : await client.chatHistory(id, before || undefined, 50);
-  if (state.active !== active) return;
-  for (const message of page.items) upsertMessage(message, true);
-  state.olderCursor = page.next_cursor;
-  show("load-older", Boolean(page.next_cursor));
-  if (!before) {
-    scrollToEnd();
-    const newest = page.items[0];
-    if (newest) markRead(newest.seq);
-    state.unread.set(id, 0);
-    renderLists();
+  const { kind, id } = active;
+  const timeline = timelineOf(id);
+  const request = timeline.historyRequest();
+  if (!request) return;
+  const newest = timeline.history === "newest";
+  try {
+    const page = kind === "lobby"
+      ? await client.lobbyHistory(id, request.before, 50)
+      : await client.chatHistory(id, request.before, 50);
+    // Merged even when the conversation was left meanwhile: its timeline is kept.
+    timeline.applyPage(request, page);
+  } finally {
+    request.free();
   }
+  if (state.active !== active) return;
+  renderTimeline(newest ? { toEnd: true } : { older: true });
+  if (newest) readToEnd();
 }
 
 function loadOlder() {
-  if (state.active && state.olderCursor) loadHistory(state.olderCursor);
+  if (state.active) loadHistory();
 }
 
+/** Marks the active conversation read up to its newest message, when the page is seen. */
+function readToEnd() {
+  if (!state.active || document.visibilityState !== "visible") return;
+  const newest = timelineOf(state.active.id).newest();
+  if (newest) markRead(newest.seq);
+}
+
+/** Moves the active conversation's read cursor; the server hears of it only when it moved. */
 function markRead(seq) {
+  if (!state.active) return;
   const { kind, id } = state.active;
+  if (!timelineOf(id).markRead(seq)) return;
   const done = kind === "lobby" ? client.markLobbyRead(id, seq) : client.markChatRead(id, seq);
   done.catch(() => {});
+  renderLists();
 }
 
 function formatTime(timestamp) {
@@ -433,30 +506,56 @@ function formatTime(timestamp) {
     : date.toLocaleDateString([], { month: "short", day: "numeric" }) + " " + time;
 }
 
-/** Adds or replaces a message of the active conversation, keeping seq order. */
-function upsertMessage(message, older = false) {
-  const nearEnd = isNearEnd();
-  state.messages.set(message.id, message);
-  if (message.author) state.names.set(message.author.id, message.author.display_name);
-  const node = renderMessage(message);
-  const existing = document.querySelector(`.msg[data-id="${message.id}"]`);
-  if (existing) {
-    existing.replaceWith(node);
-    return;
-  }
+/**
+ * Draws the active conversation as its timeline holds it: messages in seq order, then the
+ * sends waiting for their answer. Nodes of unchanged entries are kept (an open edit form
+ * stays); `toEnd` scrolls to the newest, `older` keeps the view where it was while older
+ * messages appear above it.
+ */
+function renderTimeline({ toEnd = false, older = false } = {}) {
+  if (!state.active) return;
+  const timeline = state.timelines.get(state.active.id);
+  if (!timeline) return;
+  const box = $("messages");
+  const stick = toEnd || (!older && isNearEnd());
+  const fromBottom = box.scrollHeight - box.scrollTop;
   const list = $("message-list");
-  const after = [...list.children].find((child) => Number(child.dataset.seq) > message.seq);
-  list.insertBefore(node, after || null);
-  if (!older && nearEnd) scrollToEnd();
+  const stale = new Map([...list.children].map((node) => [node.dataset.key, node]));
+  const nodes = timeline.entries().map((entry) => {
+    const key = entry.kind === "message" ? entry.message.id : "pending:" + entry.nonce;
+    const version = entry.kind === "message" ? JSON.stringify(entry.message) : entry.content;
+    const existing = stale.get(key);
+    if (existing && existing.dataset.version === version) {
+      stale.delete(key);
+      return existing;
+    }
+    const node = entry.kind === "message" ? renderMessage(entry.message) : renderPending(entry);
+    node.dataset.key = key;
+    node.dataset.version = version;
+    return node;
+  });
+  for (const node of stale.values()) node.remove();
+  nodes.forEach((node, index) => {
+    const at = list.children[index];
+    if (at !== node) list.insertBefore(node, at || null);
+  });
+  show("load-older", timeline.history === "before");
+  if (stick) scrollToEnd();
+  else if (older) box.scrollTop = box.scrollHeight - fromBottom;
 }
 
-function removeMessage(messageId) {
-  state.messages.delete(messageId);
-  const node = document.querySelector(`.msg[data-id="${messageId}"]`);
-  if (node) node.remove();
+/** The echo of a send not answered yet. */
+function renderPending(entry) {
+  const li = el("li", "msg pending");
+  const head = el("div", "msg-head");
+  head.append(el("span", "author", state.me ? state.me.display_name : ""));
+  head.append(el("span", "time", "sending…"));
+  li.append(head, el("div", "content", entry.content));
+  return li;
 }
 
 function renderMessage(message) {
+  if (message.author) state.names.set(message.author.id, message.author.display_name);
   const mine = message.author && state.me && message.author.id === state.me.id;
   const li = el("li", mine ? "msg mine" : "msg");
   li.dataset.id = message.id;
@@ -476,7 +575,9 @@ function renderMessage(message) {
       if (!confirm("Delete this message for everyone?")) return;
       try {
         await client.deleteMessage(message.id);
-        removeMessage(message.id);
+        if (timelineOf(message.conversation_id).applyDeleted(message.id, message.seq)) {
+          if (isActive(message.conversation_id)) renderTimeline();
+        }
       } catch (error) {
         $("composer-error").textContent = error.message;
       }
@@ -518,7 +619,11 @@ function startEdit(li, message) {
       return;
     }
     try {
-      upsertMessage(await client.editMessage(message.id, area.value));
+      const edited = await client.editMessage(message.id, area.value);
+      const timeline = timelineOf(message.conversation_id);
+      if (timeline.applyMessage(edited) && isActive(message.conversation_id)) renderTimeline();
+      // The timeline held this edit already: just close the form.
+      if (form.isConnected) form.replaceWith(content);
     } catch (error) {
       problem.textContent = error.message;
     }
@@ -542,6 +647,7 @@ async function leaveActive() {
   try {
     await client.leaveLobby(id);
     state.lobbies.delete(id);
+    forget(id);
     showPanel("empty");
   } catch (error) {
     $("composer-error").textContent = error.message;
@@ -555,6 +661,7 @@ async function deleteActiveChat() {
   try {
     await client.deleteChat(id);
     state.chats.delete(id);
+    forget(id);
     showPanel("empty");
   } catch (error) {
     $("composer-error").textContent = error.message;
@@ -606,13 +713,12 @@ function onEvent(event) {
     case "ready":
       setStatus("");
       state.online = new Set(event.conversations.flatMap((c) => c.online));
+      // The server's read cursors and unread counts; messages the resume replays are
+      // already in them.
       for (const conversation of event.conversations) {
-        if (!state.active || conversation.conversation_id !== state.active.id) {
-          state.unread.set(conversation.conversation_id, conversation.unread_count);
-        }
-        // Messages replayed by the resume are already in these counts.
-        state.counted.set(conversation.conversation_id, conversation.last_message_seq);
+        timelineOf(conversation.conversation_id).applyState(conversation);
       }
+      readToEnd();
       // Conversations that appeared while offline.
       if (event.conversations.some((c) => !state.lobbies.has(c.conversation_id) && !state.chats.has(c.conversation_id))) {
         loadLobbies();
@@ -628,28 +734,38 @@ function onEvent(event) {
       if (event.code === "unauthorized") signOut();
       else setStatus("Disconnected: " + event.reason);
       break;
-    case "resync_required":
-      if (state.active && state.active.id === event.conversation_id) {
-        openConversation(state.active.kind, state.active.id);
+    case "resync_required": {
+      // The timeline drops what it holds (it may be stale) and asks for the newest page.
+      const timeline = state.timelines.get(event.conversation_id);
+      if (!timeline) break;
+      timeline.applyFrame(event);
+      if (isActive(event.conversation_id)) {
+        renderTimeline();
+        loadHistory();
       }
+      renderLists();
       break;
+    }
     case "message.created": {
-      const message = event.message;
       const id = event.conversation_id;
       if (!state.lobbies.has(id) && !state.chats.has(id)) {
         // A new direct chat (or a lobby we were added to): its counts come with the lists.
-        loadChats().then(() => loadLobbies()).then(() => bump(id, message));
+        loadChats().then(() => loadLobbies()).then(() => onMessage(event));
         return;
       }
-      bump(id, message);
+      onMessage(event);
       break;
     }
     case "message.updated":
-      if (state.active && state.active.id === event.conversation_id) upsertMessage(event.message);
-      break;
     case "message.deleted":
-      if (state.active && state.active.id === event.conversation_id) removeMessage(event.message_id);
+    case "read": {
+      const timeline = state.timelines.get(event.conversation_id);
+      if (timeline && timeline.applyFrame(event)) {
+        if (isActive(event.conversation_id)) renderTimeline();
+        renderLists();
+      }
       break;
+    }
     case "typing":
       if (state.active && state.active.id === event.conversation_id && event.user_id !== state.me.id) {
         learnName(event.user_id);
@@ -662,12 +778,6 @@ function onEvent(event) {
       renderLists();
       renderHeader();
       break;
-    case "read":
-      if (!state.active || state.active.id !== event.conversation_id) {
-        state.unread.set(event.conversation_id, 0);
-        renderLists();
-      }
-      break;
     case "member.joined":
     case "member.left":
     case "member.removed":
@@ -677,6 +787,7 @@ function onEvent(event) {
       break;
     case "chat.deleted":
       state.chats.delete(event.conversation_id);
+      forget(event.conversation_id);
       if (state.active && state.active.id === event.conversation_id) showPanel("empty");
       renderLists();
       break;
@@ -685,17 +796,17 @@ function onEvent(event) {
   }
 }
 
-/** A new message: shown when its conversation is open, counted as unread otherwise. */
-function bump(id, message) {
-  if (state.active && state.active.id === id) {
-    upsertMessage(message);
+/** A new message: its timeline merges it (and counts it unread when it is); it is drawn
+ *  and read when its conversation is open. */
+function onMessage(event) {
+  const id = event.conversation_id;
+  const message = event.message;
+  const changed = timelineOf(id).applyFrame(event);
+  if (isActive(id)) {
+    if (changed) renderTimeline();
     if (message.author) showTyping(message.author.id, false);
     if (document.visibilityState === "visible") markRead(message.seq);
-  } else if (message.seq > (state.counted.get(id) || 0)
-    && (!message.author || message.author.id !== state.me.id)) {
-    state.unread.set(id, (state.unread.get(id) || 0) + 1);
   }
-  state.counted.set(id, Math.max(message.seq, state.counted.get(id) || 0));
   const chat = state.chats.get(id);
   if (chat) chat.last_message = message;
   renderLists();
@@ -708,6 +819,7 @@ function onMembership(event) {
     || ((event.type === "member.left" || event.type === "member.removed") && event.user_id === me);
   if (gone) {
     state.lobbies.delete(id);
+    forget(id);
     if (state.active && state.active.id === id) showPanel("empty");
     renderLists();
     return;
@@ -749,6 +861,7 @@ async function loadBrowse(first) {
       try {
         const joined = await client.joinLobby(lobby.id);
         state.lobbies.set(joined.id, joined);
+        trackLobby(joined);
         openConversation("lobby", joined.id);
       } catch (error) {
         join.disabled = false;
@@ -785,6 +898,7 @@ async function searchPeople() {
       try {
         const chat = await client.openChat(user.id);
         state.chats.set(chat.id, chat);
+        trackChat(chat);
         openConversation("chat", chat.id);
       } catch (error) {
         text.append(el("p", "error", error.message));

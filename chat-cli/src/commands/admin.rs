@@ -1,6 +1,11 @@
 //! `admin users|disable|enable|messages|audit|stats`.
 
-use chat_core::v1::{AdminMessagesQuery, ListQuery, PageLimit, PageQuery, SearchQuery, Timestamp};
+use std::collections::HashMap;
+
+use chat_core::v1::{
+    AdminMessagesQuery, AuditAction, ListQuery, PageLimit, PageQuery, SearchQuery, Timestamp,
+    UserId,
+};
 
 use crate::cli::AdminCommand;
 use crate::context::Context;
@@ -89,19 +94,35 @@ pub async fn run(ctx: &Context, command: AdminCommand) -> Result<(), Failure> {
                     after: None,
                 })
                 .await?;
+            if ctx.out.json {
+                return ctx.out.json(&page);
+            }
+            // Usernames for the actors, and for the targets that are users.
+            let mut usernames: HashMap<UserId, String> = HashMap::new();
+            let mut rows = Vec::new();
+            for entry in &page.items {
+                let who = match entry.actor_id {
+                    Some(id) => username(ctx, &mut usernames, id).await,
+                    None => "(server)".to_owned(),
+                };
+                let target = match entry.action {
+                    AuditAction::AdminGrant
+                    | AuditAction::AdminRevoke
+                    | AuditAction::UserDisable
+                    | AuditAction::UserEnable => match entry.target.parse::<UserId>() {
+                        Ok(id) => username(ctx, &mut usernames, id).await,
+                        Err(_) => entry.target.clone(),
+                    },
+                    _ => entry.target.clone(),
+                };
+                rows.push(vec![
+                    local_time(&entry.created_at),
+                    who,
+                    entry.action.as_str().to_owned(),
+                    target,
+                ]);
+            }
             ctx.out.either(&page, |out| {
-                let rows: Vec<Vec<String>> = page
-                    .items
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            local_time(&e.created_at),
-                            e.actor_id.map_or("(server)".into(), |id| id.to_string()),
-                            e.action.as_str().to_owned(),
-                            e.target.clone(),
-                        ]
-                    })
-                    .collect();
                 out.table(&["WHEN", "WHO", "ACTION", "TARGET"], &rows)
             })
         }
@@ -115,6 +136,19 @@ pub async fn run(ctx: &Context, command: AdminCommand) -> Result<(), Failure> {
             })
         }
     }
+}
+
+/// A user's username (looked up once), or the id when the lookup fails (a deleted user).
+async fn username(ctx: &Context, known: &mut HashMap<UserId, String>, id: UserId) -> String {
+    if let Some(name) = known.get(&id) {
+        return name.clone();
+    }
+    let name = match ctx.client.user(id).await {
+        Ok(user) => user.username.to_string(),
+        Err(_) => id.to_string(),
+    };
+    known.insert(id, name.clone());
+    name
 }
 
 async fn set_disabled(ctx: &Context, user: &str, disabled: bool) -> Result<(), Failure> {

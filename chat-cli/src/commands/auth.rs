@@ -56,7 +56,11 @@ pub async fn login(
 
 pub async fn logout(ctx: &Context) -> Result<(), Failure> {
     if ctx.client.token().is_some() {
-        ctx.client.logout().await?;
+        match ctx.client.logout().await {
+            // A token the server no longer accepts is as good as revoked: forget it.
+            Err(e) if e.is_unauthorized() => {}
+            other => other?,
+        }
     }
     ctx.forget_token()?;
     ctx.out.done("signed out")

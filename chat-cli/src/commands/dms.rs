@@ -46,10 +46,10 @@ pub async fn run(ctx: &Context, command: DmCommand) -> Result<(), Failure> {
                 out.table(&["WITH", "UNREAD", "LAST", "MESSAGE"], &rows)
             })
         }
-        DmCommand::History { user, limit } => {
+        DmCommand::History { user, page } => {
             let user = resolve::user(ctx, &user).await?;
             let (chat, _) = ctx.client.open_chat(user.id).await?;
-            super::messages::history(ctx, chat_client::Conversation::Chat(chat.id), limit, false)
+            super::messages::history(ctx, chat_client::Conversation::Chat(chat.id), &page, false)
                 .await
         }
         DmCommand::Delete { user } => {

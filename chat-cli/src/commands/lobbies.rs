@@ -8,7 +8,7 @@ use chat_core::v1::{
 use crate::cli::LobbyCommand;
 use crate::context::Context;
 use crate::failure::Failure;
-use crate::output::{Printer, local_time, truncate};
+use crate::output::{Printer, local_time, plural, truncate};
 use crate::resolve;
 
 pub async fn run(ctx: &Context, command: LobbyCommand) -> Result<(), Failure> {
@@ -179,10 +179,10 @@ fn describe(out: &Printer, lobby: &Lobby) -> String {
             format!("{}, {} unread", m.role.as_str(), m.unread_count)
         });
     format!(
-        "{} ({}, {} members; you: {role})\nid      {}\ncreated {}\n{}",
+        "{} ({}, {}; you: {role})\nid      {}\ncreated {}\n{}",
         out.bold(lobby.name.as_str()),
         lobby.visibility.as_str(),
-        lobby.member_count,
+        plural(lobby.member_count, "member", "members"),
         lobby.id,
         local_time(&lobby.created_at),
         lobby.description

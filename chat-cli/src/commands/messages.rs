@@ -1,10 +1,9 @@
 //! `msg send|history|edit|delete` and `read`.
 
 use chat_client::{Gateway, GatewayEvent};
-use chat_core::v1::{Message, MessageId, MessagePage, PageLimit, ServerFrame};
-use futures_util::{StreamExt, TryStreamExt};
+use chat_core::v1::{HistoryQuery, Message, MessageId, PageLimit, ServerFrame};
 
-use crate::cli::MsgCommand;
+use crate::cli::{HistoryPage, MsgCommand};
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::input::message_text;
@@ -20,14 +19,14 @@ pub async fn run(ctx: &Context, command: MsgCommand) -> Result<(), Failure> {
         }
         MsgCommand::History {
             lobby,
-            limit,
+            page,
             follow,
         } => {
             let lobby = resolve::lobby(ctx, &lobby).await?;
             history(
                 ctx,
                 chat_client::Conversation::Lobby(lobby.id),
-                limit,
+                &page,
                 follow,
             )
             .await
@@ -51,45 +50,62 @@ fn parse_message_id(text: &str) -> Result<MessageId, Failure> {
         .map_err(|_| Failure::usage(format!("{text:?} is not a message id")))
 }
 
-/// The newest `limit` messages, printed oldest first; with `follow`, then live ones.
+/// One page of history, as the REST API returns it. `--json` prints the page unchanged
+/// (newest first, or oldest first after `--after`, with `next_cursor`); the table prints it
+/// oldest first. With `follow`, the messages are streamed (JSON lines with `--json`), oldest
+/// first, then the live ones until Ctrl-C.
 pub async fn history(
     ctx: &Context,
     conversation: chat_client::Conversation,
-    limit: usize,
+    page: &HistoryPage,
     follow: bool,
 ) -> Result<(), Failure> {
-    let page_size = PageLimit::new(u32::try_from(limit.clamp(1, 100)).unwrap_or(100))?;
+    let query = HistoryQuery {
+        before: page.before,
+        after: page.after,
+        limit: Some(PageLimit::new(page.limit)?),
+    };
     // Connect first when following, so nothing posted meanwhile is missed.
     let mut gateway = if follow {
         Some(Gateway::connect(&ctx.client).await?)
     } else {
         None
     };
-    let mut items: Vec<Message> = ctx
-        .client
-        .history(conversation, page_size)
-        .take(limit)
-        .try_collect()
-        .await?;
-    items.reverse();
-    let last_seq = items.last().map_or(0, |m| m.seq);
+    let result = ctx.client.history_page(conversation, &query).await?;
+    let forward = page.after.is_some();
+    let mut oldest_first = result.items.clone();
+    if !forward {
+        oldest_first.reverse();
+    }
     let Some(gateway) = gateway.as_mut() else {
-        let page = MessagePage {
-            items,
-            next_cursor: None,
-        };
-        return ctx.out.either(&page, |out| {
-            page.items
-                .iter()
-                .map(|m| out.message_line(m) + "\n")
-                .collect::<String>()
+        return ctx.out.either(&result, |out| {
+            let mut text = String::new();
+            if let Some(cursor) = result.next_cursor.filter(|_| !forward) {
+                text.push_str(&out.dim(&format!("(older messages: --before {cursor})")));
+                text.push('\n');
+            }
+            for message in &oldest_first {
+                text.push_str(&out.message_line(message));
+                text.push('\n');
+            }
+            if let Some(cursor) = result.next_cursor.filter(|_| forward) {
+                text.push_str(&out.dim(&format!("(newer messages: --after {cursor})")));
+                text.push('\n');
+            }
+            text
         });
     };
-    for message in &items {
+    let last_seq = oldest_first.last().map_or(0, |m| m.seq);
+    for message in &oldest_first {
         print_streamed(ctx, message)?;
     }
     let wanted = conversation.id();
-    while let Some(event) = gateway.next_event().await {
+    loop {
+        let event = tokio::select! {
+            event = gateway.next_event() => event,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        let Some(event) = event else { return Ok(()) };
         match event {
             GatewayEvent::Frame(ServerFrame::MessageCreated {
                 conversation_id,
@@ -102,7 +118,6 @@ pub async fn history(
             _ => {}
         }
     }
-    Ok(())
 }
 
 fn print_streamed(ctx: &Context, message: &Message) -> Result<(), Failure> {

@@ -1,13 +1,17 @@
 //! `watch`: live events until interrupted.
 
+use std::collections::HashMap;
+
 use chat_client::{Gateway, GatewayEvent};
-use chat_core::v1::ServerFrame;
+use chat_core::v1::{ConversationId, ServerFrame, UserId};
 
 use crate::context::Context;
 use crate::failure::Failure;
+use crate::output::plural;
 
 pub async fn run(ctx: &Context) -> Result<(), Failure> {
     let mut gateway = Gateway::connect(&ctx.client).await?;
+    let mut names = Names::default();
     loop {
         let event = tokio::select! {
             event = gateway.next_event() => event,
@@ -16,7 +20,7 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
         let Some(event) = event else { return Ok(()) };
         if ctx.out.json {
             ctx.out.json_line(&event)?;
-        } else if let Some(line) = describe(ctx, &event) {
+        } else if let Some(line) = describe(ctx, &mut names, &event).await {
             println!("{line}");
         }
         if let GatewayEvent::Closed { reason } = event {
@@ -25,15 +29,75 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
     }
 }
 
-fn describe(ctx: &Context, event: &GatewayEvent) -> Option<String> {
+/// Names of conversations (`general`, `@bob`) and users, looked up as events name them.
+#[derive(Default)]
+struct Names {
+    conversations: HashMap<ConversationId, String>,
+    users: HashMap<UserId, String>,
+}
+
+impl Names {
+    /// Reloads the caller's lobbies and chats.
+    async fn refresh(&mut self, ctx: &Context) {
+        if let Ok(lobbies) = ctx.client.my_lobbies().await {
+            for lobby in lobbies {
+                self.conversations
+                    .insert(lobby.id.into(), lobby.name.to_string());
+            }
+        }
+        if let Ok(chats) = ctx.client.chats().await {
+            for chat in chats {
+                self.conversations
+                    .insert(chat.id.into(), format!("@{}", chat.partner.username));
+                self.users
+                    .insert(chat.partner.id, chat.partner.username.to_string());
+            }
+        }
+    }
+
+    /// `[general]` or `[@bob]`; the id when the conversation cannot be found (any more).
+    async fn conversation(&mut self, ctx: &Context, id: ConversationId) -> String {
+        if !self.conversations.contains_key(&id) {
+            self.refresh(ctx).await;
+        }
+        let name = self
+            .conversations
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string());
+        ctx.out.bold(&format!("[{name}]"))
+    }
+
+    /// A user's username; the id when the user cannot be found.
+    async fn user(&mut self, ctx: &Context, id: UserId) -> String {
+        if let Some(name) = self.users.get(&id) {
+            return name.clone();
+        }
+        let name = match ctx.client.user(id).await {
+            Ok(user) => user.username.to_string(),
+            Err(_) => id.to_string(),
+        };
+        self.users.insert(id, name.clone());
+        name
+    }
+}
+
+async fn describe(ctx: &Context, names: &mut Names, event: &GatewayEvent) -> Option<String> {
     let out = &ctx.out;
     Some(match event {
-        GatewayEvent::Connected(ready) => format!(
-            "{} as {} ({} conversations)",
-            out.dim("connected"),
-            ready.user.username,
-            ready.conversations.len()
-        ),
+        GatewayEvent::Connected(ready) => {
+            names.refresh(ctx).await;
+            format!(
+                "{} as {} ({})",
+                out.dim("connected"),
+                ready.user.username,
+                plural(
+                    ready.conversations.len() as u64,
+                    "conversation",
+                    "conversations"
+                )
+            )
+        }
         GatewayEvent::Reconnecting {
             attempt,
             delay,
@@ -42,33 +106,98 @@ fn describe(ctx: &Context, event: &GatewayEvent) -> Option<String> {
             "connection lost ({reason}); retry {attempt} in {delay:?}"
         )),
         GatewayEvent::Resumed => out.dim("resumed"),
-        GatewayEvent::ResyncRequired { conversation_id } => out.dim(&format!(
-            "missed too much in {conversation_id}; read its history"
-        )),
+        GatewayEvent::ResyncRequired { conversation_id } => {
+            let name = names.conversation(ctx, *conversation_id).await;
+            format!(
+                "{name} {}",
+                out.dim("missed too much here; read its history")
+            )
+        }
         GatewayEvent::Closed { reason } => out.dim(&format!("closed: {reason}")),
         GatewayEvent::Frame(frame) => match frame {
-            ServerFrame::MessageCreated { message, .. } => out.message_line(message),
-            ServerFrame::MessageUpdated { message, .. } => {
-                format!("{} {}", out.dim("edited"), out.message_line(message))
+            ServerFrame::MessageCreated {
+                conversation_id,
+                message,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                format!("{name} {}", out.message_line(message))
             }
-            ServerFrame::MessageDeleted { message_seq, .. } => {
-                out.dim(&format!("#{message_seq} deleted"))
+            ServerFrame::MessageUpdated {
+                conversation_id,
+                message,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                format!("{name} {} {}", out.dim("edited"), out.message_line(message))
             }
-            ServerFrame::MemberJoined { member, .. } => {
-                out.dim(&format!("{} joined", member.user.username))
+            ServerFrame::MessageDeleted {
+                conversation_id,
+                message_seq,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                format!("{name} {}", out.dim(&format!("#{message_seq} deleted")))
             }
-            ServerFrame::MemberLeft { user_id, .. } => out.dim(&format!("{user_id} left")),
-            ServerFrame::MemberRemoved { user_id, .. } => {
-                out.dim(&format!("{user_id} was removed"))
+            ServerFrame::MemberJoined {
+                conversation_id,
+                member,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                names
+                    .users
+                    .insert(member.user.id, member.user.username.to_string());
+                format!(
+                    "{name} {}",
+                    out.dim(&format!("{} joined", member.user.username))
+                )
             }
-            ServerFrame::LobbyUpdated { name, .. } => out.dim(&format!("lobby is now {name}")),
+            ServerFrame::MemberLeft {
+                conversation_id,
+                user_id,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                let user = names.user(ctx, *user_id).await;
+                format!("{name} {}", out.dim(&format!("{user} left")))
+            }
+            ServerFrame::MemberRemoved {
+                conversation_id,
+                user_id,
+                ..
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                let user = names.user(ctx, *user_id).await;
+                format!("{name} {}", out.dim(&format!("{user} was removed")))
+            }
+            ServerFrame::LobbyUpdated {
+                conversation_id,
+                name,
+                ..
+            } => {
+                let old = names.conversation(ctx, *conversation_id).await;
+                names
+                    .conversations
+                    .insert(*conversation_id, name.to_string());
+                format!(
+                    "{old} {}",
+                    out.dim(&format!("lobby updated (name: {name})"))
+                )
+            }
             ServerFrame::LobbyDeleted {
                 conversation_id, ..
-            } => out.dim(&format!("lobby {conversation_id} deleted")),
-            ServerFrame::Presence { user_id, online } => out.dim(&format!(
-                "{user_id} is {}",
-                if *online { "online" } else { "offline" }
-            )),
+            } => {
+                let name = names.conversation(ctx, *conversation_id).await;
+                format!("{name} {}", out.dim("deleted"))
+            }
+            ServerFrame::Presence { user_id, online } => {
+                let user = names.user(ctx, *user_id).await;
+                out.dim(&format!(
+                    "{user} is {}",
+                    if *online { "online" } else { "offline" }
+                ))
+            }
             ServerFrame::Error { code, message, .. } => format!("error: {code}: {message}"),
             _ => return None,
         },

@@ -3,52 +3,28 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use chat_server::config::Secret;
-use chat_server::{Config, Server};
+use chat_server::testkit::TestServer;
 
 /// A running server and a private config directory for the CLI.
 pub struct Env {
     pub url: String,
     pub config: tempfile::TempDir,
-    _data: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    // Fields drop in order: the runtime, and the server on it, stop before the server's
+    // database and data directory go.
+    _runtime: tokio::runtime::Runtime,
+    _server: TestServer,
 }
 
 impl Env {
+    /// Starts a server of the test kit on a runtime of its own (the tests are synchronous).
     pub fn start() -> Self {
-        let data = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::with_data_dir(data.path());
-        config.bcrypt_cost = 4;
-        config.jwt_secret = Some(Secret::new("cli-tests-secret-cli-tests-secret-cli"));
-        config.gateway.send_burst = 100_000;
-        let (url_tx, url_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                let server = Server::with_listener(listener, config)
-                    .await
-                    .expect("server starts");
-                url_tx
-                    .send(format!("http://{}", server.local_addr()))
-                    .expect("url sent");
-                server
-                    .run(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .expect("server ran");
-            });
-        });
-        let url = url_rx.recv().expect("server url");
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let server = runtime.block_on(TestServer::spawn());
         Self {
-            url,
+            url: server.url(),
             config: tempfile::tempdir().expect("temp dir"),
-            _data: data,
-            _stop: stop,
+            _runtime: runtime,
+            _server: server,
         }
     }
 

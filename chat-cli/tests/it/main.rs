@@ -2,4 +2,6 @@
 
 mod helpers;
 
+mod help_examples;
+mod new_user;
 mod session;

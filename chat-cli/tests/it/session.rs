@@ -46,9 +46,10 @@ fn a_scripted_session_registers_posts_from_stdin_and_reads_history_as_json() {
         .iter()
         .map(|m| m["content"].as_str().expect("content"))
         .collect();
-    assert_eq!(contents, ["build 42 is live", "second line"]);
-    assert_eq!(items[0]["seq"], 1);
-    assert_eq!(items[0]["author"]["username"], "alice");
+    // The REST page: newest first.
+    assert_eq!(contents, ["second line", "build 42 is live"]);
+    assert_eq!(items[1]["seq"], 1);
+    assert_eq!(items[1]["author"]["username"], "alice");
 }
 
 #[test]
@@ -246,15 +247,16 @@ fn every_command_prints_one_json_document_with_json() {
         let value = json(env.chat().arg("--json").args(&command));
         assert!(value.is_object(), "{command:?} printed {value}");
     }
-    json(
-        env.chat_in(bob_config.path())
-            .args(["--json", "lobby", "join", "bobs"]),
-    );
+    // Disabling bob revoked his session: he signs in again.
     json(env.chat_in(bob_config.path()).args(["--json", "logout"]));
     json(
         env.chat_in(bob_config.path())
             .args(["--json", "login", "--username", "bob", "--password-stdin"])
             .write_stdin("correct horse\n"),
+    );
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "lobby", "join", "bobs"]),
     );
     json(env.chat().args(["--json", "user", "delete", "--yes"]));
 }

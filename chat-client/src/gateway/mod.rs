@@ -9,6 +9,7 @@
 mod worker;
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use chat_core::v1::{
     Account, CallSignal, ClientFrame, ConversationId, ConversationState, LobbyId, Message,
     MessageContent, MessageId, Nonce, ServerFrame, SessionId,
 };
+use chat_sync::ResumeStore;
 use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
@@ -90,6 +92,13 @@ pub struct GatewayConfig {
     /// Events waiting to be read by the caller, at most; a caller that stops reading slows
     /// the gateway down rather than losing events.
     pub event_queue: usize,
+    /// Where the resume cursors are kept beyond this gateway. `None` (the default): in the
+    /// gateway only, so a new gateway starts from the server's position. With a store (a
+    /// [`chat_sync::FileStore`], say), a gateway connected after a restart resumes where
+    /// the last one stopped and delivers what happened in between; the store is read when
+    /// connecting and written at most once a second while events flow, and when a
+    /// connection ends. One store belongs to one user and one gateway at a time.
+    pub resume_store: Option<Arc<dyn ResumeStore + Send + Sync>>,
 }
 
 impl Default for GatewayConfig {
@@ -100,6 +109,7 @@ impl Default for GatewayConfig {
             silence_timeout: Duration::from_secs(75),
             send_queue: 1024,
             event_queue: 4096,
+            resume_store: None,
         }
     }
 }

@@ -1,9 +1,13 @@
 //! The task behind a [`super::Gateway`]: connect, resume, relay, reconnect.
+//!
+//! The rules (what to resume from, which frames are duplicates, when a gap forces a
+//! reconnect, how long to wait before one) are `chat-sync`'s, shared with the browser
+//! client; this task does the I/O around them.
 
-use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
-use chat_core::v1::{ClientFrame, ConversationId, Cursors, Nonce, ServerFrame, UserId, close_code};
+use chat_core::v1::{ClientFrame, Nonce, ServerFrame, close_code};
+use chat_sync::{Backoff, Tracker, Verdict};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use rand::Rng;
 use tokio::net::TcpStream;
@@ -21,6 +25,11 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Bytes read from the socket at once, at most.
 const READ_BUFFER: usize = 16 * 1024;
+
+/// How often the resume state is written to a configured store while events flow, at most:
+/// a file write per event would cost more than the events. A crash loses at most this much
+/// progress, which the next run receives again (at least once, never a gap).
+const SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// How one connection ended.
 enum Ended {
@@ -61,15 +70,14 @@ pub(super) struct Worker {
     config: GatewayConfig,
     commands: mpsc::Receiver<Command>,
     events: mpsc::Sender<GatewayEvent>,
-    /// Last event seq delivered to the caller, per conversation.
-    cursors: Cursors,
+    /// Resume cursors: what was delivered to the caller, per conversation.
+    tracker: Tracker,
     /// Requests not yet answered, in the order they were made.
     pending: Vec<Pending>,
-    me: Option<UserId>,
-    /// Whether the current connection is not the first.
-    reconnected: bool,
-    /// Conversations told to resync whose position is not known again yet.
-    resync: HashSet<ConversationId>,
+    /// The tracker's version last written to the configured store.
+    saved_version: u64,
+    /// When the store was last written.
+    saved_at: tokio::time::Instant,
 }
 
 impl Worker {
@@ -79,17 +87,49 @@ impl Worker {
         commands: mpsc::Receiver<Command>,
         events: mpsc::Sender<GatewayEvent>,
     ) -> Self {
+        // A store that cannot be read costs a fresh start (what a gateway without a store
+        // does), not the connection.
+        let saved = config
+            .resume_store
+            .as_ref()
+            .and_then(|store| match store.load() {
+                Ok(saved) => saved,
+                Err(error) => {
+                    tracing::warn!(%error, "resume store unreadable: starting afresh");
+                    None
+                }
+            });
+        let tracker = saved.map(Tracker::restore).unwrap_or_default();
         Self {
             client,
             config,
             commands,
             events,
-            cursors: BTreeMap::new(),
+            saved_version: tracker.version(),
+            tracker,
             pending: Vec::new(),
-            me: None,
-            reconnected: false,
-            resync: HashSet::new(),
+            saved_at: tokio::time::Instant::now(),
         }
+    }
+
+    /// Whether the configured store (if any) lags behind the tracker.
+    fn unsaved(&self) -> bool {
+        self.config.resume_store.is_some() && self.tracker.version() != self.saved_version
+    }
+
+    /// Writes the resume state to the configured store, if it changed. The write is small
+    /// and synchronous (a file of a few bytes per conversation).
+    fn save(&mut self) {
+        if !self.unsaved() {
+            return;
+        }
+        if let Some(store) = &self.config.resume_store
+            && let Err(error) = store.save(&self.tracker.state())
+        {
+            tracing::warn!(%error, "resume state not saved");
+        }
+        self.saved_version = self.tracker.version();
+        self.saved_at = tokio::time::Instant::now();
     }
 
     pub(super) async fn run(mut self, first: oneshot::Sender<Result<(), Error>>) {
@@ -150,20 +190,14 @@ impl Worker {
                 }
             }
         }
+        self.save();
         self.fail_pending();
     }
 
-    /// Exponential backoff with full jitter: a random delay up to min × 2^attempt, capped.
+    /// The reconnect delay: the shared schedule, jittered by a random draw.
     fn backoff(&self, attempt: u32) -> Duration {
-        let ceiling = self
-            .config
-            .min_backoff
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.config.max_backoff);
-        let millis = u64::try_from(ceiling.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        Duration::from_millis(rand::rng().random_range(millis / 2..=millis))
+        Backoff::new(self.config.min_backoff, self.config.max_backoff)
+            .delay(attempt, rand::rng().random::<f64>())
     }
 
     /// Waits out a reconnect delay while still accepting commands. `false`: shut down.
@@ -208,11 +242,12 @@ impl Worker {
     /// Opens a socket and reads `ready`.
     async fn open(&mut self) -> Result<(Socket, Ready), Ended> {
         let url = format!(
-            "{}/api/v1/ws",
+            "{}{}",
             self.client
                 .base_url()
                 .replacen("https://", "wss://", 1)
-                .replacen("http://", "ws://", 1)
+                .replacen("http://", "ws://", 1),
+            chat_core::v1::endpoints::GATEWAY_PATH,
         );
         let mut request = url
             .into_client_request()
@@ -271,25 +306,19 @@ impl Worker {
         Ok((socket, ready))
     }
 
+    /// Serves one connection ([`Worker::relay`]); whatever ends it, the configured resume
+    /// store then holds where it stopped.
+    async fn serve(&mut self, socket: Socket, ready: Ready) -> Ended {
+        let ended = self.relay(socket, ready).await;
+        self.save();
+        ended
+    }
+
     /// Resumes, re-sends what is pending, then relays until the connection ends.
-    async fn serve(&mut self, mut socket: Socket, ready: Ready) -> Ended {
-        self.reconnected = self.me.is_some();
-        self.me = Some(ready.user.id);
+    async fn relay(&mut self, mut socket: Socket, ready: Ready) -> Ended {
         // Resume the conversations we know; adopt the server's position for the others.
-        let known: HashSet<ConversationId> = self.cursors.keys().copied().collect();
-        let cursors: Cursors = self.cursors.clone();
-        let mut still_to_resync = Vec::new();
-        for conversation in &ready.conversations {
-            let id = conversation.conversation_id;
-            if !known.contains(&id) {
-                self.cursors.insert(id, conversation.seq);
-                // We had lost our place in it and never found it again: whatever happened
-                // since is unknown, so the caller must page history once more.
-                if self.resync.contains(&id) {
-                    still_to_resync.push(id);
-                }
-            }
-        }
+        let plan = self.tracker.on_ready(ready.user.id, &ready.conversations);
+        self.save();
         if self
             .events
             .send(GatewayEvent::Connected(ready))
@@ -298,7 +327,7 @@ impl Worker {
         {
             return Ended::Shutdown;
         }
-        for conversation_id in still_to_resync {
+        for conversation_id in plan.resync {
             if self
                 .events
                 .send(GatewayEvent::ResyncRequired { conversation_id })
@@ -308,7 +337,10 @@ impl Worker {
                 return Ended::Shutdown;
             }
         }
-        if let Err(ended) = send_frame(&mut socket, &ClientFrame::Resume { cursors }).await {
+        let resume = ClientFrame::Resume {
+            cursors: plan.resume,
+        };
+        if let Err(ended) = send_frame(&mut socket, &resume).await {
             return ended;
         }
         for pending in &mut self.pending {
@@ -326,8 +358,18 @@ impl Worker {
         let mut heard = tokio::time::Instant::now();
         let silence = tokio::time::sleep_until(heard + self.config.silence_timeout);
         tokio::pin!(silence);
+        // Writes to the resume store are spaced out by SAVE_EVERY; this timer writes what the
+        // last events changed once they stop coming.
+        let flush = tokio::time::sleep_until(heard);
+        tokio::pin!(flush);
+        let mut flush_armed = false;
         loop {
             let message = tokio::select! {
+                () = &mut flush, if flush_armed => {
+                    flush_armed = false;
+                    self.save();
+                    continue;
+                }
                 () = &mut silence => {
                     let deadline = heard + self.config.silence_timeout;
                     if deadline > silence.deadline() {
@@ -372,6 +414,15 @@ impl Worker {
             if let Some(ended) = self.on_frame(frame).await {
                 return ended;
             }
+            if self.unsaved() {
+                let due = self.saved_at + SAVE_EVERY;
+                if due <= tokio::time::Instant::now() {
+                    self.save();
+                } else if !flush_armed {
+                    flush.as_mut().reset(due);
+                    flush_armed = true;
+                }
+            }
         }
     }
 
@@ -394,50 +445,25 @@ impl Worker {
                 );
                 return None;
             }
-            // The first connection has nothing to resume; only a reconnect's replay counts.
-            ServerFrame::Resumed if !self.reconnected => return None,
-            ServerFrame::Resumed => GatewayEvent::Resumed,
-            ServerFrame::ResyncRequired { conversation_id } => {
-                // Our position is unknown now: the next live event sets it again.
-                self.cursors.remove(&conversation_id);
-                self.resync.insert(conversation_id);
-                GatewayEvent::ResyncRequired { conversation_id }
-            }
-            frame => {
-                if let Some((conversation, seq)) = frame.conversation_seq() {
-                    match self.cursors.get(&conversation).copied() {
-                        Some(last) if seq <= last => return None,
-                        Some(last) if seq > last + 1 => {
-                            // The server guarantees no gaps; should one appear anyway, a
-                            // resume from our cursor fills it.
-                            return Some(Ended::Retry(format!(
-                                "gap in {conversation}: {last} then {seq}"
-                            )));
-                        }
-                        _ => {}
-                    }
-                    self.cursors.insert(conversation, seq);
-                    self.resync.remove(&conversation);
-                    if self.ends_membership(&frame) {
-                        self.cursors.remove(&conversation);
-                    }
+            frame => match self.tracker.on_frame(&frame) {
+                Verdict::Skip => return None,
+                verdict @ Verdict::Gap { .. } => {
+                    let reason = verdict.gap_reason().unwrap_or_default();
+                    return Some(Ended::Retry(reason));
                 }
-                GatewayEvent::Frame(frame)
-            }
+                Verdict::Deliver => match frame {
+                    ServerFrame::Resumed => GatewayEvent::Resumed,
+                    ServerFrame::ResyncRequired { conversation_id } => {
+                        GatewayEvent::ResyncRequired { conversation_id }
+                    }
+                    frame => GatewayEvent::Frame(frame),
+                },
+            },
         };
         if self.events.send(event).await.is_err() {
             return Some(Ended::Shutdown);
         }
         None
-    }
-
-    fn ends_membership(&self, frame: &ServerFrame) -> bool {
-        match frame {
-            ServerFrame::MemberLeft { user_id, .. }
-            | ServerFrame::MemberRemoved { user_id, .. } => Some(*user_id) == self.me,
-            ServerFrame::LobbyDeleted { .. } => true,
-            _ => false,
-        }
     }
 
     fn answer(&mut self, nonce: &Nonce, result: Result<Option<chat_core::v1::Message>, Error>) {

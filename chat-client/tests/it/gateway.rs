@@ -371,3 +371,69 @@ async fn server_pings_keep_a_quiet_connection_and_a_silent_one_is_replaced() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_gateway_restarted_with_the_same_file_store_resumes_from_its_saved_cursors() {
+    use chat_client::sync::{FileStore, ResumeStore};
+    use std::sync::Arc;
+
+    let server = spawn_server().await;
+    let alice = server.user("alice").await;
+    let room = lobby(&alice, "general").await;
+    let conversation: ConversationId = room.id.into();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(FileStore::new(dir.path().join("resume.json")));
+    let config = GatewayConfig {
+        resume_store: Some(store.clone()),
+        ..fast_reconnects()
+    };
+
+    // The first run sees one message, then stops (the application exits).
+    let mut gateway = Gateway::connect_with(&alice, config.clone())
+        .await
+        .expect("connect");
+    alice
+        .send_message(room.id, text("before the restart"), None)
+        .await
+        .expect("sent");
+    let seen = loop {
+        if let GatewayEvent::Frame(ServerFrame::MessageCreated { seq, message, .. }) =
+            next_event(&mut gateway).await
+            && message.content.as_str() == "before the restart"
+        {
+            break seq;
+        }
+    };
+    drop(gateway);
+    // The gateway's task writes the store as it stops.
+    tokio::time::timeout(crate::helpers::PATIENCE, async {
+        while store
+            .load()
+            .expect("a readable store")
+            .and_then(|state| state.cursors.get(&conversation).copied())
+            != Some(seen)
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the cursor saved in time");
+
+    // While no gateway runs, the conversation moves on.
+    alice
+        .send_message(room.id, text("while away"), None)
+        .await
+        .expect("sent");
+
+    // The second run starts from the saved cursor, not from the server's position: it
+    // receives what it missed, and nothing it had seen.
+    let mut gateway = Gateway::connect_with(&alice, config)
+        .await
+        .expect("connect again");
+    let before = until_message(&mut gateway, "while away").await;
+    assert!(
+        matches!(before.as_slice(), [GatewayEvent::Connected(_)]),
+        "{before:?}"
+    );
+    assert_eq!(next_event(&mut gateway).await, GatewayEvent::Resumed);
+}

@@ -7,19 +7,19 @@ use std::time::Duration;
 
 use chat_client::{Client, Gateway, GatewayConfig, GatewayEvent};
 use chat_core::v1::{Password, RegisterRequest, Username};
-use chat_server::config::Secret;
-use chat_server::{Config, Server};
+use chat_server::Config;
+use chat_server::testkit;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast;
 
 /// How long a test waits for something expected.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 
+/// A server of the test kit, with its URL at hand.
 pub struct TestServer {
     pub url: String,
     pub addr: SocketAddr,
-    _dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    _server: testkit::TestServer,
 }
 
 pub async fn spawn_server() -> TestServer {
@@ -27,26 +27,11 @@ pub async fn spawn_server() -> TestServer {
 }
 
 pub async fn spawn_server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::with_data_dir(dir.path());
-    config.bcrypt_cost = 4;
-    config.jwt_secret = Some(Secret::new("client-tests-secret-client-tests-secret"));
-    config.gateway.send_burst = 100_000;
-    configure(&mut config);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let server = Server::with_listener(listener, config)
-        .await
-        .expect("server starts");
-    let addr = server.local_addr();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let server = testkit::TestServer::spawn_with(configure).await;
     TestServer {
-        url: format!("http://{addr}"),
-        addr,
-        _dir: dir,
-        _stop: stop,
+        url: server.url(),
+        addr: server.addr,
+        _server: server,
     }
 }
 

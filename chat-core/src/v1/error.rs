@@ -35,6 +35,9 @@ pub enum ErrorCode {
     /// The body is larger than the server accepts.
     #[serde(rename = "payload_too_large")]
     PayloadTooLarge,
+    /// The request body did not arrive in time (it stalled, or came too slowly).
+    #[serde(rename = "request_timeout")]
+    RequestTimeout,
     /// The body is not JSON.
     #[serde(rename = "unsupported_media_type")]
     UnsupportedMediaType,
@@ -65,6 +68,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
+            Self::RequestTimeout => 408,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::ValidationFailed => 422,
@@ -83,6 +87,7 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
+            Self::RequestTimeout => "request_timeout",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::ValidationFailed => "validation_failed",
@@ -162,6 +167,7 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,
             ErrorCode::Conflict,
+            ErrorCode::RequestTimeout,
             ErrorCode::PayloadTooLarge,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::ValidationFailed,

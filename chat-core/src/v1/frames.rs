@@ -147,7 +147,8 @@ pub enum ClientFrame {
     Read {
         /// The lobby or chat.
         conversation_id: ConversationId,
-        /// The message seq read up to.
+        /// The message seq read up to (`5` or `5.0`).
+        #[serde(deserialize_with = "super::integral::u64")]
         seq: u64,
     },
     /// Joins a public lobby; answered by `ack`.

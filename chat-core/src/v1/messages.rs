@@ -109,7 +109,8 @@ pub struct MessagePage {
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarkReadRequest {
-    /// The message seq read up to.
+    /// The message seq read up to (`5` or `5.0`).
+    #[serde(deserialize_with = "super::integral::u64")]
     pub seq: u64,
 }
 

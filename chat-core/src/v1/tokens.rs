@@ -49,12 +49,18 @@ pub enum TokenKind {
 pub struct CreateApiTokenRequest {
     /// What the token is for.
     pub name: TokenName,
-    /// At least one scope.
+    /// At least one scope; `["read"]` when absent (the safe default).
+    #[serde(default = "read_only")]
     #[cfg_attr(feature = "openapi", salvo(schema(min_items = 1)))]
     pub scopes: Vec<TokenScope>,
     /// When it stops working (in the future); never when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+}
+
+/// The scopes of a token created without any: read only.
+fn read_only() -> Vec<TokenScope> {
+    vec![TokenScope::Read]
 }
 
 /// `POST /api/v1/admin/client-tokens`.

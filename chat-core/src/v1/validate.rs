@@ -35,13 +35,13 @@ pub struct ValidationError {
 #[non_exhaustive]
 pub enum ValidationErrorKind {
     /// Fewer characters than allowed.
-    #[error("must be at least {min} characters long")]
+    #[error("must be at least {min} {} long", characters(*min))]
     TooShort {
         /// The minimum, in characters.
         min: usize,
     },
     /// More characters than allowed.
-    #[error("must be at most {max} characters long")]
+    #[error("must be at most {max} {} long", characters(*max))]
     TooLong {
         /// The maximum, in characters.
         max: usize,
@@ -58,6 +58,11 @@ pub enum ValidationErrorKind {
     /// Not of the expected shape.
     #[error("is not valid: {0}")]
     Malformed(&'static str),
+}
+
+/// "character" or "characters", as `n` needs.
+fn characters(n: usize) -> &'static str {
+    if n == 1 { "character" } else { "characters" }
 }
 
 fn err(field: &'static str, kind: ValidationErrorKind) -> ValidationError {
@@ -422,6 +427,18 @@ display_newtype!(Email);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_of_one_are_singular() {
+        assert_eq!(
+            ValidationErrorKind::TooShort { min: 1 }.to_string(),
+            "must be at least 1 character long"
+        );
+        assert_eq!(
+            ValidationErrorKind::TooLong { max: 64 }.to_string(),
+            "must be at most 64 characters long"
+        );
+    }
 
     fn kind<T>(r: Result<T, ValidationError>) -> ValidationErrorKind {
         match r {

@@ -1,5 +1,6 @@
-//! Authentication: tokens, passwords and login throttling.
+//! Authentication: who is calling, tokens, passwords and login throttling.
 
+pub mod caller;
 pub mod password;
 pub mod throttle;
 pub mod tokens;

@@ -1,17 +1,20 @@
 //! Login throttling.
 //!
-//! Within a 15-minute window, 5 failures for one username from one address, 20 failures from
-//! one address, or 100 failures for one username from anywhere make login answer `429` until
-//! enough of those failures have aged out of the window. The per-username limit is high and
-//! the per-pair limit low so that nobody can cheaply lock a user out from elsewhere, while a
-//! guesser at one address is stopped quickly. A successful login clears its username-and-address
-//! count. Refused attempts are not recorded, so waiting always helps.
+//! Within a 15-minute window, 5 attempts for one username from one address, 20 from one
+//! address, or 100 for one username from anywhere make login answer `429` until enough of
+//! them have aged out of the window. The per-username limit is high and the per-pair limit
+//! low so that nobody can cheaply lock a user out from elsewhere, while a guesser at one
+//! address is stopped quickly. An attempt is reserved *before* its password is verified and
+//! counts as a failure until it succeeds (then it and the pair's earlier failures are
+//! forgotten), so concurrent guesses cannot outrun the count: at most the limit are ever
+//! verified, on one node or many. Refused attempts are not recorded, so waiting always helps.
 
 use std::time::Duration;
 
+use crate::clock::now_millis;
 use crate::error::Error;
-use crate::store::login_failures::FailureKey;
-use crate::store::{Store, StoreError, now_millis};
+use crate::store::Store;
+use crate::store::login_failures::{FailureCounts, Reservation};
 
 /// The limits of login throttling.
 #[derive(Debug, Clone, Copy)]
@@ -42,51 +45,46 @@ impl LoginThrottle {
         now - i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX)
     }
 
-    /// Refuses with [`Error::RateLimited`] when a limit is reached for this attempt.
-    pub async fn check(&self, store: &Store, username: &str, ip: &str) -> Result<(), Error> {
-        let now = now_millis();
-        let since = self.window_start(now);
-        let counts = store.login_failure_counts(username, ip, since).await?;
-        let mut wait: Option<i64> = None;
-        for (key, count, limit) in [
-            (
-                FailureKey::UsernameAndIp,
-                counts.username_and_ip,
-                self.per_username_and_ip,
-            ),
-            (FailureKey::Ip, counts.ip, self.per_ip),
-            (FailureKey::Username, counts.username, self.per_username),
-        ] {
-            if count < limit {
-                continue;
-            }
-            // Once the (count - limit)-th oldest failure leaves the window, one more attempt
-            // fits under the limit.
-            let at = store
-                .nth_login_failure(key, username, ip, since, count - limit)
-                .await?
-                .unwrap_or(now);
-            let until = at - since;
-            wait = Some(wait.map_or(until, |w| w.max(until)));
-        }
-        match wait {
-            None => Ok(()),
-            Some(ms) => Err(Error::RateLimited {
-                retry_after: Duration::from_millis(u64::try_from(ms.max(1)).unwrap_or(1)),
-            }),
-        }
-    }
-
-    /// Records a failed attempt.
-    pub async fn record_failure(
+    /// Reserves one attempt, or refuses with [`Error::RateLimited`] when a limit is reached.
+    /// The attempt counts as a failure until [`LoginAttempt::succeeded`].
+    pub async fn reserve(
         &self,
         store: &Store,
         username: &str,
         ip: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<LoginAttempt, Error> {
         let now = now_millis();
-        store
-            .record_login_failure(username, ip, now, self.window_start(now))
-            .await
+        let since = self.window_start(now);
+        let limits = FailureCounts {
+            username_and_ip: self.per_username_and_ip,
+            ip: self.per_ip,
+            username: self.per_username,
+        };
+        match store
+            .reserve_login_attempt(username, ip, now, since, limits)
+            .await?
+        {
+            Reservation::Granted(id) => Ok(LoginAttempt { id }),
+            Reservation::Refused { oldest_blocking_at } => {
+                let wait = (oldest_blocking_at - since).max(1);
+                Err(Error::RateLimited {
+                    retry_after: Duration::from_millis(u64::try_from(wait).unwrap_or(1)),
+                })
+            }
+        }
+    }
+}
+
+/// A reserved login attempt: a failure unless it is confirmed.
+#[derive(Debug)]
+#[must_use = "an attempt that is not confirmed counts as a failure"]
+pub struct LoginAttempt {
+    id: i64,
+}
+
+impl LoginAttempt {
+    /// The password was right: forgets this attempt and the earlier failures of the pair.
+    pub async fn succeeded(self, store: &Store, username: &str, ip: &str) -> Result<(), Error> {
+        Ok(store.confirm_login(self.id, username, ip).await?)
     }
 }

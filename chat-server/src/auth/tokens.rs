@@ -77,7 +77,7 @@ impl TokenKeys {
         let now = time::OffsetDateTime::now_utc();
         let iat = u64::try_from(now.unix_timestamp()).unwrap_or(0);
         let exp = iat + self.ttl.as_secs();
-        let jti = crate::store::new_id();
+        let jti = crate::clock::new_id();
         let claims = Claims {
             sub: user,
             exp,

@@ -1,6 +1,5 @@
 //! The WebSocket gateway: `GET /api/v1/ws`.
 //!
-//! - [`hub`]: who is connected and who receives what; delivery that never waits.
 //! - [`session`]: one task per connection: authentication, `ready`, resume, client frames,
 //!   heartbeats, typing and call relay.
 //!
@@ -8,8 +7,6 @@
 //! the server's own or in the allowed list (403), and an `Authorization` header, when
 //! present, must hold a valid token (401). Without one, the first frame must be `auth`.
 
-pub mod bus;
-pub mod hub;
 pub mod session;
 
 use chat_core::v1::ErrorBody;
@@ -19,7 +16,8 @@ use salvo::websocket::WebSocketUpgrade;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::error::{Error, render_error};
-use crate::extract::{authenticate, bearer_token};
+use crate::extract::bearer_token;
+use crate::service::sessions::authenticate;
 use crate::state::SharedState;
 
 /// The largest frame a client may send.

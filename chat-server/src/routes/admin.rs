@@ -10,8 +10,9 @@ use chat_core::v1::{
 };
 use salvo::prelude::*;
 
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiQuery, Caller, PathId, State};
+use crate::extract::{ApiQuery, PathId, State};
 use crate::service::admin;
 
 pub(super) fn router() -> Router {

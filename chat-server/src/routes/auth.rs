@@ -4,8 +4,9 @@ use chat_core::v1::{AuthResponse, LoginRequest, RegisterRequest};
 use salvo::prelude::*;
 
 use super::{Created, NoContent};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiJson, Caller, State, client_ip};
+use crate::extract::{ApiJson, State, client_ip};
 use crate::service::accounts;
 
 pub(super) fn router() -> Router {
@@ -22,8 +23,10 @@ pub(super) fn router() -> Router {
 async fn register(
     state: State,
     body: ApiJson<RegisterRequest>,
+    req: &mut Request,
 ) -> Result<Created<AuthResponse>, Error> {
-    accounts::register(&state, body.0).await.map(Created)
+    let ip = client_ip(req);
+    accounts::register(&state, body.0, &ip).await.map(Created)
 }
 
 /// Log in.

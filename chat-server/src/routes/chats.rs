@@ -8,8 +8,9 @@ use chat_core::v1::{
 use salvo::prelude::*;
 
 use super::{Created, NoContent, OkOrCreated};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::extract::{ApiJson, ApiQuery, PathId, State};
 use crate::service::access::Target;
 use crate::service::{chats, messages};
 

@@ -6,15 +6,18 @@
 //! id without an upload.
 
 use chat_core::v1::{LobbyId, UserId};
+use salvo::extract::{Extractible, Metadata};
 use salvo::http::header::{self, HeaderValue};
-use salvo::oapi::{Components, EndpointOutRegister, Operation};
+use salvo::oapi::{Components, EndpointArgRegister, EndpointOutRegister, Operation};
 use salvo::prelude::*;
 
 use super::NoContent;
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{Caller, PathId, State, authenticate, bearer_token};
+use crate::extract::{PathId, State, bearer_token, read_body, state_from};
 use crate::images::MAX_UPLOAD_BYTES;
 use crate::service::images;
+use crate::service::sessions::authenticate;
 
 /// A stored PNG, with validators for caching.
 pub struct Png {
@@ -74,9 +77,55 @@ impl EndpointOutRegister for Png {
     }
 }
 
-async fn upload(req: &mut Request) -> Result<Vec<u8>, Error> {
-    // Checked while the body streams: a larger body is refused without being read whole.
-    Ok(req.payload_with_max_size(MAX_UPLOAD_BYTES).await?.to_vec())
+/// The raw image body of an upload, read under [`MAX_UPLOAD_BYTES`] and the body deadlines.
+pub(super) struct ImageUpload(Vec<u8>);
+
+impl<'ex> Extractible<'ex> for ImageUpload {
+    fn metadata() -> &'static Metadata {
+        static METADATA: Metadata = Metadata::new("");
+        &METADATA
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, Error> {
+        let state = state_from(depot)?;
+        // Checked while the body streams: a larger body is refused without being read whole.
+        Ok(Self(
+            read_body(req, MAX_UPLOAD_BYTES, &state.http)
+                .await?
+                .to_vec(),
+        ))
+    }
+}
+
+impl EndpointArgRegister for ImageUpload {
+    fn register(_: &mut Components, operation: &mut Operation, _: &str) {
+        let binary = || {
+            salvo::oapi::Content::new(
+                salvo::oapi::Object::new()
+                    .schema_type(salvo::oapi::BasicType::String)
+                    .format(salvo::oapi::SchemaFormat::KnownFormat(
+                        salvo::oapi::KnownFormat::Binary,
+                    )),
+            )
+        };
+        let mut body = salvo::oapi::RequestBody::new()
+            .description(
+                "The image itself: PNG, JPEG, GIF or WebP, decided by its bytes (the \
+                 Content-Type is not read), at most 2 MiB and 4096×4096 pixels.",
+            )
+            .required(salvo::oapi::Required::True);
+        for kind in [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/octet-stream",
+        ] {
+            body = body.add_content(kind, binary());
+        }
+        operation.request_body = Some(body);
+    }
 }
 
 /// Set my avatar.
@@ -87,10 +136,9 @@ async fn upload(req: &mut Request) -> Result<Vec<u8>, Error> {
 pub(super) async fn set_avatar(
     state: State,
     caller: Caller,
-    req: &mut Request,
+    upload: ImageUpload,
 ) -> Result<NoContent, Error> {
-    let bytes = upload(req).await?;
-    images::set_avatar(&state, caller, bytes)
+    images::set_avatar(&state, caller, upload.0)
         .await
         .map(|()| NoContent)
 }
@@ -119,10 +167,9 @@ pub(super) async fn set_icon(
     state: State,
     caller: Caller,
     lobby_id: PathId<LobbyId>,
-    req: &mut Request,
+    upload: ImageUpload,
 ) -> Result<NoContent, Error> {
-    let bytes = upload(req).await?;
-    images::set_icon(&state, caller, lobby_id.0, bytes)
+    images::set_icon(&state, caller, lobby_id.0, upload.0)
         .await
         .map(|()| NoContent)
 }

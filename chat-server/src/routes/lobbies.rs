@@ -8,8 +8,9 @@ use chat_core::v1::{
 use salvo::prelude::*;
 
 use super::{Created, NoContent};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::extract::{ApiJson, ApiQuery, PathId, State};
 use crate::service::lobbies;
 
 pub(super) fn router() -> Router {

@@ -7,8 +7,9 @@ use chat_core::v1::{
 use salvo::prelude::*;
 
 use super::{NoContent, OkOrCreated};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiJson, ApiQuery, Caller, OptionalJson, PathId, State};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson, PathId, State};
 use crate::service::members;
 
 pub(super) fn router() -> Router {

@@ -9,8 +9,9 @@ use chat_core::v1::{
 use salvo::prelude::*;
 
 use super::{Created, NoContent};
+use crate::auth::caller::{Caller, ClientApp};
 use crate::error::Error;
-use crate::extract::{ApiJson, Caller, ClientApp, PathId, State};
+use crate::extract::{ApiJson, PathId, State};
 use crate::service::{accounts, tokens};
 
 pub(super) fn router() -> Router {

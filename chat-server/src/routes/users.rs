@@ -5,8 +5,9 @@ use chat_core::v1::{Account, ListQuery, UpdateAccountRequest, User, UserId, User
 use salvo::prelude::*;
 
 use super::NoContent;
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{ApiJson, ApiQuery, Caller, PathId, State};
+use crate::extract::{ApiJson, ApiQuery, PathId, State};
 use crate::service::{accounts, users};
 
 pub(super) fn router() -> Router {

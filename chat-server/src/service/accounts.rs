@@ -5,9 +5,9 @@ use chat_core::v1::{
     UpdateAccountRequest, Username, close_code,
 };
 
+use crate::auth::caller::{Caller, ClientApp, Via};
 use crate::config::RegistrationMode;
 use crate::error::Error;
-use crate::extract::{Caller, ClientApp, Via};
 use crate::state::AppState;
 use crate::store::members::{Departure, Removal};
 use crate::store::users::{AccountChanges, CreateUserError};
@@ -28,8 +28,14 @@ async fn issue(state: &AppState, user: Account) -> Result<AuthResponse, Error> {
     })
 }
 
-/// Creates an account and signs it in.
-pub async fn register(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+/// Creates an account and signs it in. Registrations are rate limited per address and for
+/// the whole server, before any bcrypt work: a flood of sign-ups can neither fill the
+/// database with accounts nor take the hashing threads from logins.
+pub async fn register(
+    state: &AppState,
+    request: RegisterRequest,
+    ip: &str,
+) -> Result<AuthResponse, Error> {
     match state.registration {
         RegistrationMode::Open => {}
         RegistrationMode::Closed => {
@@ -43,6 +49,18 @@ pub async fn register(state: &AppState, request: RegisterRequest) -> Result<Auth
         }
         RegistrationMode::Token => {}
     }
+    let limited = |retry_after| Error::RateLimited { retry_after };
+    let bus = state.hub.bus();
+    state
+        .register_limiter
+        .take(ip.to_owned(), bus)
+        .await
+        .map_err(limited)?;
+    state
+        .register_global_limiter
+        .take("all", bus)
+        .await
+        .map_err(limited)?;
     create_account(state, request).await
 }
 
@@ -102,7 +120,7 @@ pub async fn login(
         .chars()
         .take(64)
         .collect();
-    state.throttle.check(&state.store, &key, ip).await?;
+    let attempt = state.throttle.reserve(&state.store, &key, ip).await?;
     let credentials = match Username::parse(request.username.trim()) {
         Ok(username) => state.store.credentials_by_username(&username).await?,
         Err(_) => None,
@@ -114,14 +132,11 @@ pub async fn login(
             credentials.as_ref().map(|c| c.password_hash.as_str()),
         )
         .await?;
+    // A wrong password leaves the reserved attempt recorded as a failure.
     let Some(credentials) = credentials.filter(|_| ok) else {
-        state
-            .throttle
-            .record_failure(&state.store, &key, ip)
-            .await?;
         return Err(REFUSED);
     };
-    state.store.clear_login_failures(&key, ip).await?;
+    attempt.succeeded(&state.store, &key, ip).await?;
     if credentials.disabled {
         return Err(Error::Forbidden("this account is disabled"));
     }

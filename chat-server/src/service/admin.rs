@@ -5,8 +5,8 @@ use chat_core::v1::{
     PageQuery, ServerStats, UserId, close_code,
 };
 
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 
 /// Refuses callers who are not server admins.

@@ -6,12 +6,23 @@ use chat_core::v1::{
 };
 
 use super::access;
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 
 /// Opens the chat with `partner` (or finds it). Returns the chat and whether it is new.
 pub async fn open(
+    state: &AppState,
+    caller: Caller,
+    partner: UserId,
+) -> Result<(Chat, bool), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
+    open_chat(state, caller, partner).await
+}
+
+/// [`open`] without taking an action token: sending a direct message opens its chat as part
+/// of the send, which the send rate limit covers.
+async fn open_chat(
     state: &AppState,
     caller: Caller,
     partner: UserId,
@@ -26,10 +37,8 @@ pub async fn open(
         return Err(Error::NotFound("user"));
     }
     let (id, created) = state.store.open_chat(caller.user_id, partner).await?;
+    // The partner is subscribed by the first message, which shows them the chat.
     state.hub.subscribe_user(caller.user_id, id.into());
-    if created {
-        state.hub.subscribe_user(partner, id.into());
-    }
     let chat = state
         .store
         .chat(id, caller.user_id)
@@ -57,6 +66,7 @@ pub async fn get(state: &AppState, caller: Caller, id: ChatId) -> Result<Chat, E
 
 /// Deletes a chat for the caller only.
 pub async fn hide(state: &AppState, caller: Caller, id: ChatId) -> Result<(), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     access::chat_member(state, caller.user_id, id).await?;
     state.store.hide_chat(id, caller.user_id).await?;
     state.hub.unsubscribe_user(caller.user_id, id.into());
@@ -79,6 +89,6 @@ pub async fn send_to_user(
     content: MessageContent,
     nonce: Option<Nonce>,
 ) -> Result<Message, Error> {
-    let (chat, _) = open(state, caller, partner).await?;
+    let (chat, _) = open_chat(state, caller, partner).await?;
     super::messages::send(state, caller, access::Target::Chat(chat.id), content, nonce).await
 }

@@ -3,12 +3,16 @@
 use chat_core::v1::{LobbyId, UserId, Visibility};
 
 use super::access;
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 
-async fn normalize(bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
-    tokio::task::spawn_blocking(move || crate::images::normalize(&bytes)).await?
+/// Takes an upload token of the caller, then normalizes the image with bounded memory.
+async fn normalize(state: &AppState, user: UserId, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+    if let Err(retry_after) = state.upload_limiter.take(user, state.hub.bus()).await {
+        return Err(Error::RateLimited { retry_after });
+    }
+    state.image_work.normalize(bytes).await
 }
 
 /// The generated picture of an id without an upload.
@@ -18,7 +22,7 @@ async fn identicon(id: String) -> Result<Vec<u8>, Error> {
 
 /// Replaces the caller's avatar.
 pub async fn set_avatar(state: &AppState, caller: Caller, upload: Vec<u8>) -> Result<(), Error> {
-    let png = normalize(upload).await?;
+    let png = normalize(state, caller.user_id, upload).await?;
     state.avatars.put(&caller.user_id.to_string(), png).await
 }
 
@@ -45,7 +49,7 @@ pub async fn set_icon(
     upload: Vec<u8>,
 ) -> Result<(), Error> {
     access::lobby_admin(state, caller.user_id, lobby).await?;
-    let png = normalize(upload).await?;
+    let png = normalize(state, caller.user_id, upload).await?;
     state.icons.put(&lobby.to_string(), png).await
 }
 

@@ -6,8 +6,8 @@ use chat_core::v1::{
 };
 
 use super::access;
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 use crate::store::members::{Departure, Removal};
 
@@ -25,6 +25,7 @@ pub async fn create(
     caller: Caller,
     request: CreateLobbyRequest,
 ) -> Result<Lobby, Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     let description = request.description.unwrap_or_default();
     let lobby = state
         .store
@@ -76,6 +77,7 @@ pub async fn update(
     id: LobbyId,
     request: UpdateLobbyRequest,
 ) -> Result<Lobby, Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     access::lobby_admin(state, caller.user_id, id).await?;
     let seq = state
         .store
@@ -99,6 +101,7 @@ pub async fn update(
 
 /// Deletes a lobby with all its messages: its admins, or a server admin moderating (audited).
 pub async fn delete(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     if let Err(refused) = access::lobby_admin(state, caller.user_id, id).await {
         // Only a refusal costs the extra lookup; one route serves both kinds of admin.
         return super::admin::moderate(
@@ -140,24 +143,31 @@ pub(crate) async fn add(
 ) -> Result<bool, Error> {
     // Membership changes of one lobby commit and publish in one order, so that a join and
     // a leave racing each other leave the hub's subscriptions as the database says.
-    let _order = state.membership_lock(id.into()).await;
-    match state.store.add_member(id.into(), user, role).await? {
-        Some((member, seq)) => {
-            // Subscribe first, so the new member receives their own `member.joined`.
-            state.hub.subscribe_user(user, id.into());
-            state.hub.publish(&ServerFrame::MemberJoined {
-                conversation_id: id.into(),
-                seq,
-                member,
-            });
-            Ok(true)
+    let added = {
+        let _order = state.membership_lock(id.into()).await;
+        match state.store.add_member(id.into(), user, role).await? {
+            Some((member, seq)) => {
+                // Subscribe first, so the new member receives their own `member.joined`.
+                state.hub.subscribe_user(user, id.into());
+                state.hub.publish(&ServerFrame::MemberJoined {
+                    conversation_id: id.into(),
+                    seq,
+                    member,
+                });
+                true
+            }
+            None => false,
         }
-        None => Ok(false),
+    };
+    if added {
+        super::presence::announce_shared(state, user, id.into()).await;
     }
+    Ok(added)
 }
 
 /// Joins a public lobby. Joining a lobby one is already in changes nothing.
 pub async fn join(state: &AppState, caller: Caller, id: LobbyId) -> Result<Lobby, Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     let lobby = access::visible_lobby(state, caller.user_id, id).await?;
     if lobby.role.is_none() {
         // visible_lobby hides private lobbies from non-members, so this one is public.
@@ -237,6 +247,7 @@ pub(crate) fn publish_removal(
 /// Leaves a lobby. The last admin's leaving promotes the longest-standing member; the only
 /// member cannot leave (`409`): deleting the lobby is explicit, never a side effect.
 pub async fn leave(state: &AppState, caller: Caller, id: LobbyId) -> Result<(), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     access::lobby_member(state, caller.user_id, id).await?;
     if remove(state, id, caller.user_id, Departure::Left).await? {
         Ok(())

@@ -3,8 +3,8 @@
 use chat_core::v1::{LobbyId, Member, MemberPage, PageQuery, Role, ServerFrame, UserId};
 
 use super::{access, lobbies};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 use crate::store::members::{Departure, RoleChange};
 
@@ -50,6 +50,7 @@ pub async fn add(
     user: UserId,
     role: Role,
 ) -> Result<(Member, bool), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     access::lobby_admin(state, caller.user_id, lobby).await?;
     if state.store.user(user).await?.is_none() {
         return Err(Error::NotFound("user"));
@@ -71,6 +72,7 @@ pub async fn set_role(
     user: UserId,
     role: Role,
 ) -> Result<Member, Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     access::lobby_admin(state, caller.user_id, lobby).await?;
     match state.store.set_role(lobby.into(), user, role).await? {
         RoleChange::NotMember => return Err(Error::NotFound("member")),
@@ -101,6 +103,7 @@ pub async fn remove(
     lobby: LobbyId,
     user: UserId,
 ) -> Result<(), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     let departure = if user == caller.user_id {
         access::lobby_member(state, caller.user_id, lobby).await?;
         Departure::Left

@@ -12,11 +12,11 @@ use chat_core::v1::{
 use std::sync::Arc;
 
 use super::access::{self, Target};
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::{AppState, SharedState};
-use crate::store::messages::{Anchor, PendingPost, Posted};
-use crate::store::writer::{Expect, NewPost};
+use crate::store::messages::Anchor;
+use crate::store::writer::{Announcer, Expect, NewPost, Queued, Written};
 
 /// Posts a message to a conversation the caller belongs to. A `nonce` used before returns
 /// the original message without posting again.
@@ -38,7 +38,7 @@ pub enum Submitted {
     /// Queued; [`complete`] waits for its commit.
     Queued {
         /// The write.
-        post: PendingPost,
+        post: Queued,
         /// Who posts.
         author: UserId,
         /// Where, as the request named it.
@@ -106,8 +106,8 @@ pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message,
         } => (post, author, target),
     };
     let conversation_id = target.id();
-    match post.posted(&state.store).await? {
-        Posted::Refused => {
+    match post.committed().await? {
+        Written::Refused => {
             // Rare: the exact answer (403 for a public lobby one is not in, 404 where the
             // conversation is not theirs to know) comes from the ordinary check.
             access::conversation_member(state, author, target).await?;
@@ -115,21 +115,27 @@ pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message,
                 "your membership changed while the message was being sent; send it again",
             ))
         }
-        Posted::New {
+        Written::New {
             message,
             event_seq,
-            chat,
+            announcer,
         } => {
-            if chat {
+            if announcer == Announcer::Poster {
                 // The message brings the chat back for a partner who had deleted it.
                 for user in state.store.member_ids(conversation_id).await? {
                     state.hub.subscribe_user(user, conversation_id);
                 }
                 publish_created(state, &message, event_seq);
+                // The first message makes the chat shared: each learns the other's presence.
+                if message.seq == 1 {
+                    super::presence::announce_shared(state, author, conversation_id).await;
+                }
             }
             Ok(message)
         }
-        Posted::Duplicate(original) => accept_duplicate(original, conversation_id),
+        Written::Duplicate(original) => {
+            accept_duplicate(state.store.message(original).await?, conversation_id)
+        }
     }
 }
 
@@ -263,6 +269,7 @@ pub async fn edit(
     id: MessageId,
     content: MessageContent,
 ) -> Result<Message, Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     let (meta, _) = visible(state, caller, id).await?;
     if meta.author_id != Some(caller.user_id) {
         return Err(Error::Forbidden("only the author can edit a message"));
@@ -283,6 +290,7 @@ pub async fn edit(
 /// Deletes a message for everyone: its author, an admin of its lobby, or a server admin
 /// moderating (audited).
 pub async fn delete(state: &AppState, caller: Caller, id: MessageId) -> Result<(), Error> {
+    super::limits::take_action(state, caller.user_id).await?;
     let refused = match visible(state, caller, id).await {
         Ok((meta, membership))
             if meta.author_id == Some(caller.user_id) || membership.is_admin() =>
@@ -326,7 +334,7 @@ pub async fn mark_read(
     caller: Caller,
     target: Target,
     seq: u64,
-    from: Option<crate::gateway::hub::ConnId>,
+    from: Option<crate::hub::ConnId>,
 ) -> Result<ReadCursor, Error> {
     access::conversation_member(state, caller.user_id, target).await?;
     let conversation_id = target.id();

@@ -5,10 +5,10 @@ use chat_core::v1::{
     Timestamp, TokenId, TokenKind, TokenScope, ValidationError, ValidationErrorKind, close_code,
 };
 
+use crate::auth::caller::{CLIENT_TOKEN_PREFIX, Caller, PERSONAL_TOKEN_PREFIX, hash_secret};
+use crate::clock::now_millis;
 use crate::error::Error;
-use crate::extract::{CLIENT_TOKEN_PREFIX, Caller, PERSONAL_TOKEN_PREFIX, hash_secret};
 use crate::state::AppState;
-use crate::store::now_millis;
 
 /// A fresh secret: 256 random bits after the kind's prefix.
 fn new_secret(prefix: &str) -> String {

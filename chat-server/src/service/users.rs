@@ -2,8 +2,8 @@
 
 use chat_core::v1::{ListQuery, User, UserId, UserPage};
 
+use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::Caller;
 use crate::state::AppState;
 
 /// Users whose username or display name starts with `q`.

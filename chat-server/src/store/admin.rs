@@ -6,7 +6,7 @@ use chat_core::v1::{
     Message, PageLimit, UserId, Username,
 };
 
-use super::users::UserRow;
+use super::rows::UserRow;
 use super::{Flag, Store, StoreError, count, flag, new_id, now_millis, parse_id, timestamp};
 
 #[derive(sqlx::FromRow)]
@@ -47,17 +47,31 @@ impl Store {
 
     /// Disables or enables an account; `false` when there is no such user.
     pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut tx = self.begin_write().await?;
         let found = sqlx::query(
             "UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END
              WHERE id = $3",
         )
         .bind(flag(disabled))
-        .bind(now_millis())
+        .bind(now)
         .bind(user.to_string())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected()
             > 0;
+        if disabled {
+            // Disabling ends the account's sign-ins for good: enabling it again must not
+            // bring back the sessions it had (their holders sign in again).
+            sqlx::query(
+                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         self.forget_sessions_of(user);
         Ok(found)
     }

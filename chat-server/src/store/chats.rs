@@ -2,7 +2,7 @@
 
 use chat_core::v1::{Author, Chat, ChatId, Message, UserId};
 
-use super::users::UserRow;
+use super::rows::UserRow;
 use super::{Store, StoreError, count, new_id, now_millis, parse_id, parse_text, timestamp};
 
 /// The columns of a chat as seen by the user bound to `?1`.
@@ -101,7 +101,8 @@ fn ordered(a: UserId, b: UserId) -> (String, String) {
 
 impl Store {
     /// Opens the chat between `me` and `partner`, or finds the existing one, and makes it
-    /// visible to `me` again if they had deleted it. Returns the chat id and whether it is new.
+    /// visible to `me` again if they had deleted it; a new chat stays hidden from `partner`
+    /// until its first message. Returns the chat id and whether it is new.
     pub async fn open_chat(
         &self,
         me: UserId,
@@ -145,14 +146,17 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                // The partner's side starts hidden: the chat appears for them with its first
+                // message (which un-hides every member), so nobody can put empty chats into a
+                // stranger's list.
                 sqlx::query(
-                    "INSERT INTO members (conversation_id, user_id, role, joined_at)
-                     VALUES ($1, $2, 'member', $4), ($1, $3, 'member', $4)",
+                    "INSERT INTO members (conversation_id, user_id, role, joined_at, hidden)
+                     VALUES ($1, $2, 'member', $3, 0), ($1, $4, 'member', $3, 1)",
                 )
                 .bind(&id)
-                .bind(&low)
-                .bind(&high)
+                .bind(me.to_string())
                 .bind(now)
+                .bind(partner.to_string())
                 .execute(&mut *tx)
                 .await?;
                 (id, true)

@@ -178,7 +178,7 @@ impl Store {
     pub async fn share_conversation(&self, a: UserId, b: UserId) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM members x JOIN members y ON y.conversation_id = x.conversation_id
-             WHERE x.user_id = $1 AND y.user_id = $2 LIMIT 1",
+             WHERE x.user_id = $1 AND y.user_id = $2 AND x.hidden = 0 AND y.hidden = 0 LIMIT 1",
         )
         .bind(a.to_string())
         .bind(b.to_string())

@@ -11,7 +11,7 @@ use chat_core::v1::{
 use sqlx::AnyConnection;
 
 use super::conversations::{parse_role, parse_visibility};
-use super::users::UserRow;
+use super::rows::UserRow;
 use super::{Store, StoreError, count, now_millis, parse_id, parse_text, timestamp};
 
 /// What kind of change an event records.

@@ -5,7 +5,7 @@ use sqlx::{Any, Transaction};
 
 use super::conversations::parse_role;
 use super::events::{self, EventKind, NewEvent};
-use super::users::UserRow;
+use super::rows::UserRow;
 use super::{Store, StoreError, now_millis, parse_id, timestamp};
 
 #[derive(sqlx::FromRow)]

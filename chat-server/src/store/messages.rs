@@ -5,7 +5,7 @@ use chat_core::v1::{
 };
 
 use super::events::{self, EventKind, NewEvent};
-use super::writer::{NewPost, Queued, Written};
+use super::writer::{NewPost, Queued};
 
 use super::{Store, StoreError, count, now_millis, parse_id, parse_text, timestamp};
 
@@ -93,15 +93,15 @@ pub(super) fn history_sql(newer: bool) -> String {
 
 impl Store {
     /// Queues a message for the group-commit [`super::writer`]: it gets the conversation's
-    /// next `seq` and a `message.created` event; [`PendingPost::posted`] waits for the commit.
+    /// next `seq` and a `message.created` event; [`Queued::committed`] waits for the commit.
     ///
     /// Seqs are gap-free and unique, in the order posts were queued: the counter updates and
     /// the inserts commit together under the write lock. Posting also marks the conversation
     /// read up to the new message for its author and brings a chat back for members who had
     /// deleted it. With a `nonce` the author used before, nothing is written and the original
     /// message is returned.
-    pub async fn submit_message(&self, post: NewPost) -> Result<PendingPost, StoreError> {
-        Ok(PendingPost(self.writer().submit(post).await?))
+    pub async fn submit_message(&self, post: NewPost) -> Result<Queued, StoreError> {
+        self.writer().submit(post).await
     }
 
     /// Installs the hook that announces committed messages (see [`super::writer::Writer::on_commit`]).
@@ -250,45 +250,6 @@ impl Store {
             event_seq,
         }))
     }
-}
-
-/// A post queued for the group-commit writer.
-#[derive(Debug)]
-pub struct PendingPost(Queued);
-
-impl PendingPost {
-    /// Waits for the commit.
-    pub async fn posted(self, store: &Store) -> Result<Posted, StoreError> {
-        match self.0.committed().await? {
-            Written::New(message, event_seq, chat) => Ok(Posted::New {
-                message,
-                event_seq,
-                chat,
-            }),
-            Written::Refused => Ok(Posted::Refused),
-            Written::Duplicate(original) => Ok(Posted::Duplicate(
-                store.message(parse_id(&original)?).await?,
-            )),
-        }
-    }
-}
-
-/// The outcome of posting.
-#[derive(Debug)]
-pub enum Posted {
-    /// Stored now, as event `event_seq`.
-    New {
-        /// The message.
-        message: Message,
-        /// Its `message.created` event.
-        event_seq: u64,
-        /// Whether it went to a chat (lobby messages are announced by the commit hook).
-        chat: bool,
-    },
-    /// The nonce was used before: the original message (`None` if since deleted).
-    Duplicate(Option<Message>),
-    /// The author may not post there; nothing was written.
-    Refused,
 }
 
 /// A deleted message.

@@ -25,6 +25,7 @@ pub mod login_failures;
 pub mod members;
 pub mod messages;
 pub mod plans;
+pub(crate) mod rows;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -40,7 +41,9 @@ use sqlx::any::{AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Any, Executor, SqlSafeStr};
 use sqlx::{AnyConnection, AnyPool, Connection as _};
-use uuid::Uuid;
+
+// The store's tables stamp times and ids; its files import the clock from here.
+pub(crate) use crate::clock::{new_id, now_millis};
 
 /// A failure of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -324,16 +327,6 @@ async fn lock_writes(tx: &mut AnyConnection, backend: Backend) -> Result<(), Sto
 /// A flag in stored form.
 pub(crate) fn flag(value: bool) -> i64 {
     i64::from(value)
-}
-
-/// A new time-ordered id.
-pub fn new_id() -> Uuid {
-    Uuid::now_v7()
-}
-
-/// Now, in stored form.
-pub fn now_millis() -> i64 {
-    Timestamp::from(time::OffsetDateTime::now_utc()).unix_millis()
 }
 
 /// Parses a stored id.

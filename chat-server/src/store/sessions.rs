@@ -184,28 +184,19 @@ impl Store {
 }
 
 impl Store {
-    /// Whether the credential behind `caller` (a session or an API token) still holds.
-    pub async fn credential_is_active(
-        &self,
-        caller: &crate::extract::Caller,
-    ) -> Result<bool, StoreError> {
-        match caller.via {
-            crate::extract::Via::Session => {
-                self.session_is_active(caller.session, caller.user_id).await
-            }
-            crate::extract::Via::ApiToken => {
-                let found: Option<i64> = sqlx::query_scalar(
-                    "SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.owner_id
-                     WHERE t.id = $1 AND t.revoked_at IS NULL
-                       AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
-                )
-                .bind(caller.session.to_string())
-                .bind(now_millis())
-                .fetch_optional(self.pool())
-                .await?;
-                Ok(found.is_some())
-            }
-        }
+    /// Whether the API token `id` is still usable: not revoked, not expired, and its owner
+    /// not disabled.
+    pub async fn api_token_is_active(&self, id: Uuid) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.owner_id
+             WHERE t.id = $1 AND t.revoked_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(now_millis())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
     }
 }
 

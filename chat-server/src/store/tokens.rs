@@ -161,8 +161,8 @@ impl Store {
         let row: Option<Row> = sqlx::query_as(
             "SELECT id, kind, owner_id, can_write, expires_at, last_used_at FROM api_tokens
              WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-               AND (kind = 'client' OR EXISTS
-                    (SELECT 1 FROM users u WHERE u.id = owner_id AND u.disabled_at IS NULL))",
+               AND EXISTS (SELECT 1 FROM users u WHERE u.id = owner_id AND u.disabled_at IS NULL
+                           AND (kind = 'personal' OR u.is_admin = 1))",
         )
         .bind(secret_hash)
         .bind(now)

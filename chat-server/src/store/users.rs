@@ -4,6 +4,7 @@ use chat_core::v1::{
     Account, Cursor, Description, DisplayName, Email, PageLimit, User, UserId, UserPage, Username,
 };
 
+use super::rows::UserRow;
 use super::{Store, StoreError, like_prefix, now_millis, parse_id, parse_text, timestamp};
 
 #[derive(sqlx::FromRow)]
@@ -27,28 +28,6 @@ impl AccountRow {
             description: parse_text(self.description)?,
             email: self.email.map(parse_text).transpose()?,
             is_admin: self.is_admin,
-            created_at: timestamp(self.created_at)?,
-        })
-    }
-}
-
-/// A user's public columns, as selected by [`USER_COLUMNS`] under the alias `u`.
-#[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
-    pub(crate) id: String,
-    pub(crate) username: String,
-    pub(crate) display_name: String,
-    pub(crate) description: String,
-    pub(crate) created_at: i64,
-}
-
-impl UserRow {
-    pub(crate) fn into_user(self) -> Result<User, StoreError> {
-        Ok(User {
-            id: parse_id(&self.id)?,
-            username: parse_text(self.username)?,
-            display_name: parse_text(self.display_name)?,
-            description: parse_text(self.description)?,
             created_at: timestamp(self.created_at)?,
         })
     }

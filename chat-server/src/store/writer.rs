@@ -71,14 +71,30 @@ pub enum Expect {
 /// Told about each new lobby post right after its commit, in commit (and so `seq`) order.
 pub type CommitHook = Box<dyn Fn(&Message, u64) + Send + Sync>;
 
+/// Who publishes a stored post's `message.created` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Announcer {
+    /// A lobby message: the writer's commit hook, in `seq` order, before any poster wakes.
+    Writer,
+    /// A chat message: the poster, after bringing the chat back for a partner who had
+    /// deleted it.
+    Poster,
+}
+
 /// What the writer did with a post.
 #[derive(Debug)]
 pub enum Written {
-    /// Stored as this message, with its `message.created` event seq; `true` for a chat
-    /// message (lobby messages are announced by the commit hook).
-    New(Message, u64, bool),
-    /// The nonce was used before, for the message with this id.
-    Duplicate(String),
+    /// Stored now.
+    New {
+        /// The message as stored.
+        message: Message,
+        /// Its `message.created` event.
+        event_seq: u64,
+        /// Who publishes that event.
+        announcer: Announcer,
+    },
+    /// The nonce was used before, for this message (which may since have been deleted).
+    Duplicate(MessageId),
     /// Not written: the author may not post there (not a member, a chat they deleted, a
     /// conversation of the other kind, or none at all). The caller finds out which.
     Refused,
@@ -258,7 +274,12 @@ fn answer(
 ) {
     if let Some(hook) = hook.get() {
         for result in &results {
-            if let Ok(Written::New(message, event_seq, false)) = result {
+            if let Ok(Written::New {
+                message,
+                event_seq,
+                announcer: Announcer::Writer,
+            }) = result
+            {
                 hook(message, *event_seq);
             }
         }
@@ -361,7 +382,7 @@ async fn write(
         let Some(nonce) = &post.nonce else { continue };
         let key = (authors[i].as_str(), nonce.as_str());
         if let Some(original) = used.get(&(authors[i].clone(), nonce.as_str().to_owned())) {
-            outcomes[i] = Some(Ok(Written::Duplicate(original.clone())));
+            outcomes[i] = Some(super::parse_id(original).map(Written::Duplicate));
         } else if let Some(&first) = first_use.get(&key) {
             repeat_of[i] = Some(first);
         } else {
@@ -432,18 +453,22 @@ async fn write(
             created_at,
             edited_at: None,
         };
-        outcomes[post.item] = Some(Ok(Written::New(
+        outcomes[post.item] = Some(Ok(Written::New {
             message,
-            count(post.event_seq),
-            poster.chat,
-        )));
+            event_seq: count(post.event_seq),
+            announcer: if poster.chat {
+                Announcer::Poster
+            } else {
+                Announcer::Writer
+            },
+        }));
     }
 
     for (repeat, first) in repeat_of.iter().enumerate() {
         let Some(first) = *first else { continue };
         outcomes[repeat] = Some(match &outcomes[first] {
-            Some(Ok(Written::New(message, ..))) => Ok(Written::Duplicate(message.id.to_string())),
-            Some(Ok(Written::Duplicate(original))) => Ok(Written::Duplicate(original.clone())),
+            Some(Ok(Written::New { message, .. })) => Ok(Written::Duplicate(message.id)),
+            Some(Ok(Written::Duplicate(original))) => Ok(Written::Duplicate(*original)),
             _ => Err(missing()),
         });
     }

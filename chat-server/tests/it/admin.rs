@@ -108,6 +108,10 @@ async fn a_disabled_user_cannot_log_in_and_their_tokens_and_sockets_stop_at_once
         .await
         .expect(200);
     assert!(!enabled.disabled);
+    // Enabling does not bring back the sessions the account had: they sign in again.
+    app.get("/api/v1/users/me", &user.token)
+        .await
+        .assert_error(ErrorCode::Unauthorized);
     app.login("user", "correct horse").await.assert_status(200);
     app.post(
         &format!("/api/v1/admin/users/{}/disable", admin.id),

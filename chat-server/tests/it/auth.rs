@@ -4,7 +4,7 @@ use chat_core::v1::{Account, AuthResponse, ErrorCode};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn registering_returns_the_account_and_a_working_token() {
@@ -167,7 +167,7 @@ async fn missing_malformed_and_forged_tokens_are_refused() {
 #[tokio::test]
 async fn tokens_of_another_server_secret_are_refused() {
     let app = spawn_app().await;
-    let other = crate::helpers::spawn_app_with(|c| {
+    let other = spawn_app_with(|c| {
         c.jwt_secret = Some(chat_server::config::Secret::new(
             "a-completely-different-secret-value",
         ));
@@ -206,6 +206,29 @@ async fn five_failures_lock_out_a_username_from_one_address_until_the_window_pas
     // Another username from the same address is not affected.
     app.register("bob").await;
     app.login("bob", "correct horse").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn concurrent_guesses_verify_no_more_passwords_than_the_limit() {
+    // Attempts are reserved before bcrypt runs, so a burst of guesses that all arrive before
+    // the first failure is recorded still gets only five passwords checked (before the fix,
+    // every one of them was verified).
+    let app = spawn_app().await;
+    app.register("alice").await;
+    let attempts = (0..60).map(|_| app.login("alice", "wrong password"));
+    let replies = futures_util::future::join_all(attempts).await;
+    let verified = replies.iter().filter(|r| r.status != 429).count();
+    assert_eq!(verified, 5, "every answer but 429 is a verified password");
+    for reply in replies.iter().filter(|r| r.status != 429) {
+        reply.assert_error(ErrorCode::Unauthorized);
+    }
+    for reply in replies.iter().filter(|r| r.status == 429) {
+        reply.assert_error(ErrorCode::RateLimited);
+    }
+    // The right password, guessed sixth, is never checked.
+    app.login("alice", "correct horse")
+        .await
+        .assert_error(ErrorCode::RateLimited);
 }
 
 #[tokio::test]
@@ -305,4 +328,46 @@ async fn a_store_shared_with_other_nodes_asks_the_database_about_every_session()
         .await
         .expect("read");
     assert_eq!(cached, app.database_url.starts_with("sqlite"));
+}
+
+#[tokio::test]
+async fn registrations_are_limited_per_address_and_for_the_whole_server() {
+    // Before the limit, 64 anonymous clients created 282 accounts in 40 s and took the
+    // bcrypt threads from logins.
+    let app = spawn_app_with(|config| {
+        config.register_burst = 3;
+        config.register_global_burst = 5;
+        config.register_window = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let from = |host: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, host]))
+            .build()
+            .expect("client")
+    };
+    let register = |client: reqwest::Client, name: String| {
+        let url = app.url("/api/v1/auth/register");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": name, "password": "correct horse"}))
+                .send()
+                .await
+                .expect("sent")
+        }
+    };
+    for i in 0..3 {
+        assert_eq!(register(from(1), format!("one{i}")).await.status(), 201);
+    }
+    let refused = register(from(1), "one3".into()).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    // Another address has its own budget, until the server's is spent (5 in all).
+    for i in 0..2 {
+        assert_eq!(register(from(2), format!("two{i}")).await.status(), 201);
+    }
+    assert_eq!(register(from(3), "three".into()).await.status(), 429);
+    // Logging in is not a registration.
+    app.login("one0", "correct horse").await.assert_status(200);
 }

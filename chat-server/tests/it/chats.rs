@@ -220,3 +220,36 @@ async fn outsiders_cannot_see_a_chat() {
         .await
         .assert_error(ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn a_new_chat_appears_for_the_other_side_only_with_its_first_message() {
+    // Before, anyone could add empty chats to a stranger's list by opening them.
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let chat: Chat = app
+        .post("/api/v1/chats", &alice.token, json!({"user_id": bob.id}))
+        .await
+        .expect(201);
+    let mine: ChatList = app.get("/api/v1/chats", &alice.token).await.expect(200);
+    assert_eq!(mine.items.len(), 1);
+    let theirs: ChatList = app.get("/api/v1/chats", &bob.token).await.expect(200);
+    assert!(theirs.items.is_empty(), "{theirs:?}");
+    app.get(&format!("/api/v1/chats/{}", chat.id), &bob.token)
+        .await
+        .assert_error(ErrorCode::NotFound);
+    let first: Message = app
+        .post(
+            &format!("/api/v1/chats/{}/messages", chat.id),
+            &alice.token,
+            json!({"content": "hello"}),
+        )
+        .await
+        .expect(201);
+    let theirs: ChatList = app.get("/api/v1/chats", &bob.token).await.expect(200);
+    assert_eq!(theirs.items.len(), 1);
+    assert_eq!(
+        theirs.items[0].last_message.as_ref().map(|m| m.id),
+        Some(first.id)
+    );
+}

@@ -3,8 +3,7 @@
 
 use chat_core::v1::{ConversationId, LobbyId, MessageContent, Nonce, UserId};
 use chat_server::store::Store;
-use chat_server::store::messages::Posted;
-use chat_server::store::writer::{Expect, MAX_BATCH, NewPost};
+use chat_server::store::writer::{Expect, MAX_BATCH, NewPost, Written};
 
 use crate::helpers::{TestApp, spawn_app};
 
@@ -65,9 +64,9 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     let mut first_of_repeated = None;
     let mut acked = Vec::new();
     for (i, conversation, pending) in queued {
-        match pending.posted(&store).await.expect("answered") {
-            Posted::Refused => assert!(refused.contains(&i), "post {i} refused"),
-            Posted::New { message, .. } => {
+        match pending.committed().await.expect("answered") {
+            Written::Refused => assert!(refused.contains(&i), "post {i} refused"),
+            Written::New { message, .. } => {
                 assert!(!refused.contains(&i), "post {i} written");
                 assert_eq!(message.content.as_str(), format!("m{i}"));
                 assert_ne!(i, 13, "a repeated nonce is not posted twice");
@@ -77,9 +76,9 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
                 seqs.entry(conversation).or_default().push(message.seq);
                 acked.push(message);
             }
-            Posted::Duplicate(original) => {
+            Written::Duplicate(original) => {
                 assert_eq!(i, 13);
-                assert_eq!(original.map(|m| m.id), first_of_repeated);
+                assert_eq!(Some(original), first_of_repeated);
             }
         }
     }
@@ -186,8 +185,8 @@ async fn store_after_one_post() -> (TestApp, Store, impl Fn(&str) -> NewPost) {
     };
     let first = store.submit_message(post("one")).await.expect("queued");
     assert!(matches!(
-        first.posted(&store).await.expect("posted"),
-        Posted::New { .. }
+        first.committed().await.expect("posted"),
+        Written::New { .. }
     ));
     (app, store, post)
 }
@@ -202,7 +201,7 @@ async fn closing_the_store_takes_back_the_writers_connection() {
         .expect("the store closes");
     let after = store.submit_message(post("hello")).await.expect("queued");
     assert!(
-        after.posted(&store).await.is_err(),
+        after.committed().await.is_err(),
         "a closed store writes nothing"
     );
 }
@@ -230,11 +229,11 @@ async fn a_post_after_the_writers_connection_died_is_written() {
 
     let second = store.submit_message(post("two")).await.expect("queued");
     match second
-        .posted(&store)
+        .committed()
         .await
         .expect("posted after a lost connection")
     {
-        Posted::New { message, .. } => assert_eq!(message.seq, 2),
+        Written::New { message, .. } => assert_eq!(message.seq, 2),
         other => panic!("{other:?}"),
     }
 }

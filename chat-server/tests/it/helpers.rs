@@ -1,88 +1,27 @@
 //! `spawn_app()` and typed request helpers.
 
-use std::net::SocketAddr;
+use std::ops::Deref;
 
 use chat_core::v1::{AuthResponse, ErrorBody, ErrorCode, Lobby, Message, UserId};
-use chat_server::config::Secret;
-use chat_server::{Config, Server};
+use chat_server::Config;
+use chat_server::testkit::TestServer;
+pub use chat_server::testkit::{POSTGRES_VAR, TestDatabase};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 
-/// A running server with its own database.
+/// A running server with its own database (the test kit's [`TestServer`], whose `addr`,
+/// `dir` and `database_url` it derefs to) and an HTTP client for it.
 pub struct TestApp {
-    pub addr: SocketAddr,
     pub client: reqwest::Client,
-    pub dir: tempfile::TempDir,
-    /// The database URL the server uses.
-    pub database_url: String,
-    // Fields drop in order: the server stops before its database is dropped.
-    _stop: oneshot::Sender<()>,
-    _database: TestDatabase,
+    server: TestServer,
 }
 
-/// The variable that runs the suite against PostgreSQL: the URL of a server and a database
-/// to connect to for creating one fresh database per test (`postgres://postgres@127.0.0.1/postgres`).
-pub const POSTGRES_VAR: &str = "CHAT_TEST_DATABASE_URL";
+impl Deref for TestApp {
+    type Target = TestServer;
 
-/// One test's database: an SQLite file in the test's directory, or, when
-/// [`POSTGRES_VAR`] is set, a fresh PostgreSQL database dropped when the test ends.
-pub struct TestDatabase {
-    pub url: String,
-    postgres: Option<(String, String)>,
-}
-
-impl TestDatabase {
-    pub async fn create(dir: &std::path::Path) -> Self {
-        let Some(admin_url) = std::env::var(POSTGRES_VAR).ok().filter(|u| !u.is_empty()) else {
-            return Self {
-                url: format!("sqlite://{}", dir.join("chat.db").display()),
-                postgres: None,
-            };
-        };
-        use sqlx::Connection;
-        let name = format!("chat_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to the test PostgreSQL server");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create the test database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
-        Self {
-            url: format!("{base}/{name}"),
-            postgres: Some((admin_url, name)),
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
-        // Drop is synchronous; a thread with its own runtime does the async work.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut conn)
-                    .await;
-                }
-            });
-        });
-        let _ = dropped.join();
+    fn deref(&self) -> &TestServer {
+        &self.server
     }
 }
 
@@ -154,33 +93,9 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = TestDatabase::create(dir.path()).await;
-    let mut config = Config::with_data_dir(dir.path());
-    config.database_url = Some(database.url.clone());
-    config.bcrypt_cost = 4;
-    // Tests send in bursts; the limit itself is tested with its own settings.
-    config.gateway.send_burst = 100_000;
-    config.jwt_secret = Some(Secret::new("test-secret-test-secret-test-secret!"));
-    configure(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let server = Server::with_listener(listener, config)
-        .await
-        .expect("server starts");
-    let addr = server.local_addr();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
     TestApp {
-        addr,
         client: reqwest::Client::new(),
-        dir,
-        database_url: database.url.clone(),
-        _stop: stop,
-        _database: database,
+        server: TestServer::spawn_with(configure).await,
     }
 }
 

@@ -317,3 +317,173 @@ async fn a_lobby_that_goes_with_its_last_members_account_takes_its_icon_file_alo
         .assert_status(204);
     assert!(!file.exists(), "{file:?}");
 }
+
+/// A PNG of zeros: a few hundred KiB on the wire, `width × height × channels × bytes`
+/// in memory once decoded.
+fn zeros_png(side: u32, sixteen_bit: bool) -> Vec<u8> {
+    let image = if sixteen_bit {
+        DynamicImage::ImageRgba16(image::ImageBuffer::new(side, side))
+    } else {
+        DynamicImage::ImageRgba8(image::ImageBuffer::new(side, side))
+    };
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, ImageFormat::Png).expect("encodes");
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn an_image_that_would_decode_to_more_than_the_budget_is_refused_before_decoding() {
+    // 4096×4096 at 16 bits per RGBA channel: 128 KiB compressed, 128 MiB decoded.
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let body = put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        zeros_png(4096, true),
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::ValidationFailed);
+    assert!(body.error.message.contains("too large"), "{body:?}");
+}
+
+#[tokio::test]
+async fn image_uploads_are_rate_limited_per_user() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.http.upload_burst = 3;
+        config.http.upload_window = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    for _ in 0..3 {
+        put(
+            &app,
+            "/api/v1/users/me/avatar",
+            &alice.token,
+            encoded(ImageFormat::Png, 32, 32),
+            "image/png",
+        )
+        .await
+        .assert_status(204);
+    }
+    let refused = put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        encoded(ImageFormat::Png, 32, 32),
+        "image/png",
+    )
+    .await;
+    refused.assert_error(ErrorCode::RateLimited);
+    assert!(refused.headers.contains_key("retry-after"));
+    // Another user has a budget of their own.
+    put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &bob.token,
+        encoded(ImageFormat::Png, 32, 32),
+        "image/png",
+    )
+    .await
+    .assert_status(204);
+}
+
+/// The peak resident memory of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .expect("VmHWM")
+}
+
+#[tokio::test]
+async fn concurrent_image_uploads_decode_a_few_at_a_time_in_bounded_memory() {
+    // 24 users each upload a 4096×4096 RGBA image at once: 64 MiB each when decoded. Without
+    // a bound on concurrent decodes the server's peak grows by well over a GiB; with one
+    // decode per core it stays within a few hundred MiB.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = crate::helpers::TestDatabase::create(dir.path()).await;
+    let server = crate::process::ServerProcess::start(
+        dir.path(),
+        &database.url,
+        &[("CHAT_UPLOAD_BURST", "1000")],
+    );
+    let client = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for i in 0..24 {
+        let auth: chat_core::v1::AuthResponse = client
+            .post(format!("{}/api/v1/auth/register", server.url))
+            .json(&serde_json::json!({"username": format!("user{i}"), "password": "correct horse"}))
+            .send()
+            .await
+            .expect("register")
+            .json()
+            .await
+            .expect("auth");
+        tokens.push(auth.token);
+    }
+    let image = zeros_png(4096, false);
+    let before = peak_rss_kib(server.pid());
+    let uploads = tokens.iter().map(|token| {
+        client
+            .put(format!("{}/api/v1/users/me/avatar", server.url))
+            .bearer_auth(token)
+            .header("content-type", "image/png")
+            .body(image.clone())
+            .send()
+    });
+    for reply in futures_util::future::join_all(uploads).await {
+        assert_eq!(reply.expect("sent").status(), 204);
+    }
+    let grown_mib = (peak_rss_kib(server.pid()) - before) / 1024;
+    assert!(
+        grown_mib < 600,
+        "peak memory grew by {grown_mib} MiB during the uploads"
+    );
+}
+
+#[tokio::test]
+async fn uploads_are_documented_as_binary_image_bodies_and_refused_as_images() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let doc: serde_json::Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    for (path, method) in [
+        ("/api/v1/users/me/avatar", "put"),
+        ("/api/v1/lobbies/{lobby_id}/icon", "put"),
+    ] {
+        let body = &doc["paths"][path][method]["requestBody"];
+        assert_eq!(body["required"], true, "{path}");
+        assert_eq!(
+            body["content"]["image/png"]["schema"]["format"], "binary",
+            "{path}: {body}"
+        );
+    }
+    // Declared as an image, but not one: the answer talks about images, not JSON.
+    let refused = put(
+        &app,
+        "/api/v1/users/me/avatar",
+        &alice.token,
+        b"hello".to_vec(),
+        "image/png",
+    )
+    .await
+    .assert_error(ErrorCode::UnsupportedMediaType);
+    assert!(
+        refused.error.message.contains("image") && !refused.error.message.contains("JSON"),
+        "{}",
+        refused.error.message
+    );
+}

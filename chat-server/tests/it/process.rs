@@ -46,6 +46,9 @@ impl ServerProcess {
             .env("CHAT_PORT", "0")
             .env("CHAT_BCRYPT_COST", "4")
             .env("CHAT_SEND_BURST", "1000000")
+            .env("CHAT_ACTION_BURST", "1000000")
+            .env("CHAT_REGISTER_BURST", "1000000")
+            .env("CHAT_REGISTER_GLOBAL_BURST", "1000000")
             .env("CHAT_LOG", "info");
         for (name, value) in settings {
             command.env(name, value);

@@ -2,7 +2,7 @@
 
 use chat_core::v1::{
     ApiTokenList, AuthResponse, ClientFrame, CreatedApiToken, ErrorCode, MessageContent, Nonce,
-    ServerFrame, TokenScope, close_code,
+    ServerFrame, TokenScope, UserId, close_code,
 };
 use reqwest::Method;
 use serde_json::json;
@@ -150,6 +150,23 @@ async fn bad_token_requests_fail_validation() {
             .await
             .assert_error(ErrorCode::ValidationFailed);
     }
+}
+
+#[tokio::test]
+async fn a_token_created_without_scopes_can_only_read() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let created: CreatedApiToken = app
+        .post("/api/v1/tokens", &alice.token, json!({"name": "reader"}))
+        .await
+        .expect(201);
+    assert_eq!(created.info.scopes, [TokenScope::Read]);
+    app.get("/api/v1/users/me", &created.token)
+        .await
+        .assert_status(200);
+    app.post("/api/v1/lobbies", &created.token, json!({"name": "nope"}))
+        .await
+        .assert_error(ErrorCode::Forbidden);
 }
 
 #[tokio::test]
@@ -306,4 +323,58 @@ async fn in_token_registration_mode_only_client_apps_create_accounts() {
     )
     .await
     .assert_status(201);
+}
+
+#[tokio::test]
+async fn a_client_token_stops_working_when_its_creator_loses_admin_or_is_disabled() {
+    let app = spawn_app().await;
+    let first = app.register("first").await;
+    let second = app.register("second").await;
+    let set_admin = |user: UserId, admin: bool| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
+                .bind(i64::from(admin))
+                .bind(user.to_string())
+                .execute(&app.db().await)
+                .await
+                .expect("admin flag set");
+        }
+    };
+    set_admin(second.id, true).await;
+    let client: CreatedApiToken = app
+        .post(
+            "/api/v1/admin/client-tokens",
+            &second.token,
+            json!({"name": "signup app"}),
+        )
+        .await
+        .expect(201);
+    let create = |username: &'static str| {
+        let (app, token) = (&app, client.token.clone());
+        async move {
+            app.request(
+                Method::POST,
+                "/api/v1/users",
+                Some(&token),
+                Some(&json!({"username": username, "password": "correct horse"})),
+            )
+            .await
+        }
+    };
+    create("one").await.assert_status(201);
+    // No longer a server admin: the token's power ended with its creator's.
+    set_admin(second.id, false).await;
+    create("two").await.assert_error(ErrorCode::Unauthorized);
+    set_admin(second.id, true).await;
+    create("three").await.assert_status(201);
+    // Disabled by another admin: the same.
+    app.post(
+        &format!("/api/v1/admin/users/{}/disable", second.id),
+        &first.token,
+        json!({}),
+    )
+    .await
+    .assert_status(200);
+    create("four").await.assert_error(ErrorCode::Unauthorized);
 }

@@ -9,9 +9,8 @@ use ratatui::widgets::Paragraph;
 
 use super::wrap::{str_width, truncate, wrap};
 use super::{bold, dim, name_color};
-use crate::state::{App, Conversation, History, Kind};
+use crate::state::{App, Conversation, History, Kind, mentions};
 use crate::time::day_label;
-use crate::update::mentions;
 
 const TIME_WIDTH: usize = 5;
 const SEPARATOR: &str = " │ ";
@@ -50,10 +49,6 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
         }
     };
     for message in &conversation.messages {
-        if message.deleted && message.created_ms == 0 {
-            // A tombstone from a replay: nothing to show but its absence.
-            continue;
-        }
         day_separator(&mut out, message.created_ms);
         let own = me.is_some_and(|me| message.author_id == Some(me.id));
         let mentioned = !own && me.is_some_and(|me| mentions(&message.content, &me.username));

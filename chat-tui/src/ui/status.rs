@@ -9,7 +9,6 @@ use ratatui::widgets::Paragraph;
 use super::dim;
 use super::wrap::{str_width, truncate};
 use crate::state::{App, Connection};
-use crate::update::typing_names;
 
 /// The typing phrase for a list of names.
 pub fn typing_text(names: &[String]) -> Option<String> {
@@ -36,7 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     };
     let mut spans = vec![Span::raw(" "), Span::styled(text, style)];
     if let Some(conversation) = app.current()
-        && let Some(typing) = typing_text(&typing_names(app, conversation))
+        && let Some(typing) = typing_text(&app.typing_names(conversation))
     {
         spans.push(Span::styled(" │ ", dim()));
         spans.push(Span::styled(typing, Style::new().fg(Color::Cyan)));

@@ -8,8 +8,7 @@ use chat_client::{Client, Gateway, GatewayEvent};
 use chat_core::v1::{
     CreateLobbyRequest, LobbyName, MessageContent, Password, RegisterRequest, ServerFrame, Username,
 };
-use chat_server::config::Secret;
-use chat_server::{Config, Server};
+use chat_server::testkit::TestServer;
 
 /// How long anything may take on a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -122,21 +121,8 @@ async fn sign_in_join_send_and_receive_in_a_real_terminal() {
         panic!("tmux is required for this test (apt-get install tmux)");
     }
     // A real server on a free port with its own database.
-    let data = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::with_data_dir(data.path());
-    config.bcrypt_cost = 4;
-    config.jwt_secret = Some(Secret::new("tui-tests-secret-tui-tests-secret-tui"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let server = Server::with_listener(listener, config)
-        .await
-        .expect("server starts");
-    let url = format!("http://{}", server.local_addr());
-    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let server = TestServer::spawn().await;
+    let url = server.url();
 
     // Bob has a public lobby; alice has an account but has never used the terminal client.
     let bob = register(&url, "bob").await;

@@ -1,6 +1,17 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** A send not acknowledged yet: its local echo. `nonce` is the key `pushPending` returned. */
+export interface PendingMessage { nonce: string; content: string; }
+/** One line of a timeline: a stored message, or the echo of a send waiting for its answer. */
+export type TimelineEntry =
+| { kind: "message"; message: Message }
+| { kind: "pending"; nonce: string; content: string };
+/** Where paging back through history stands: no page yet, older pages remain, or all paged. */
+export type HistoryPosition = "newest" | "before" | "start";
+
+
+
 /** An id: a UUIDv7 string. */
 export type Id = string;
 /** An RFC 3339 UTC timestamp with milliseconds. */
@@ -268,6 +279,153 @@ export class ChatClient {
 }
 
 /**
+ * A history page a [`Timeline`] asks for: fetch it with `before` (`undefined`: the newest
+ * page) and hand it back to `applyPage` with the page the server returned.
+ */
+export class HistoryRequest {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The `before` cursor to fetch with: a message id, or `undefined` for the newest page.
+     */
+    readonly before: string | undefined;
+}
+
+/**
+ * One conversation's timeline: confirmed messages in `seq` order, then the local echoes of
+ * sends not yet acknowledged, with the read cursor and unread count.
+ */
+export class Timeline {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The answer of a send (the stored message): its echo gives way to it. Returns whether
+     * an echo was waiting.
+     */
+    acknowledge(nonce: string, message: Message): boolean;
+    /**
+     * Takes the counters a REST list gives (`Lobby.membership`, `Chat`): the read cursor,
+     * the unread count and the newest message seq (`last_seq`), as `applyState` does.
+     */
+    applyCounts(read_seq: number, unread_count: number, last_message_seq: number): void;
+    /**
+     * Applies a delete the page made (`deleteMessage` resolved), as if its
+     * `message.deleted` event arrived: the message goes for good. Returns whether anything
+     * shown changed.
+     */
+    applyDeleted(message_id: string, message_seq: number): boolean;
+    /**
+     * Applies an event a `ChatClient` handler received: message created, updated, deleted,
+     * `read`, `resync_required`, `lobby.deleted` of this conversation; `ready` sets the user
+     * and takes this conversation's counters. Other events are ignored. Returns whether
+     * anything shown (entries or counters) may have changed. Throws a `ChatError`
+     * (`bad_request`) when the object is not a server frame.
+     */
+    applyFrame(event: ChatEvent): boolean;
+    /**
+     * Applies a message the page got from its own call (`editMessage`), as if its
+     * `message.updated` event arrived: a newer edit held is kept. Returns whether anything
+     * shown changed.
+     */
+    applyMessage(message: Message): boolean;
+    /**
+     * Merges a history page (as `lobbyHistory` / `chatHistory` answer it) fetched for
+     * `request`. Returns whether anything shown changed; a page asked for before a resync is
+     * ignored.
+     */
+    applyPage(request: HistoryRequest, page: MessagePage): boolean;
+    /**
+     * Takes the server's counters from a `ConversationState` of `ready`: read cursor, unread
+     * count, newest message seq. The state of another conversation is ignored.
+     */
+    applyState(state: ConversationState): void;
+    /**
+     * Everything to show, in order: the confirmed messages by seq, then the pending sends.
+     */
+    entries(): TimelineEntry[];
+    /**
+     * The message with this id, if it is held.
+     */
+    find(message_id: string): Message | undefined;
+    /**
+     * The next history page to fetch, or `undefined` once history is paged back to the
+     * first message.
+     */
+    historyRequest(): HistoryRequest | undefined;
+    /**
+     * Moves the read cursor forward to message seq `seq` (never back) and recounts the
+     * unread messages. Returns whether it moved: only then is there a cursor to send.
+     */
+    markRead(seq: number): boolean;
+    /**
+     * The confirmed messages, oldest first.
+     */
+    messages(): Message[];
+    /**
+     * An empty timeline of a conversation (a lobby or chat id), for the signed-in user `me`
+     * (whose messages are never unread and whose sends have echoes), when known yet. Throws
+     * a `ChatError` (`bad_request`) for a malformed id.
+     */
+    constructor(conversation_id: string, me?: string | null);
+    /**
+     * The newest confirmed message, or `undefined`.
+     */
+    newest(): Message | undefined;
+    /**
+     * The oldest confirmed message held, or `undefined`.
+     */
+    oldest(): Message | undefined;
+    /**
+     * The sends not acknowledged yet, oldest first.
+     */
+    pending(): PendingMessage[];
+    /**
+     * Shows a send at once, as a pending entry, and returns its key (a fresh nonce) for
+     * `acknowledge` or `removePending`. The key is the page's own: `ChatClient`'s send
+     * methods pick their idempotency nonce themselves, and their answer is matched to the
+     * echo by this key. Throws a `ChatError` (`validation_failed`) when the content breaks
+     * the message rules.
+     */
+    pushPending(content: string): string;
+    /**
+     * A send failed: its echo goes. Returns its content (to offer it again), or `undefined`
+     * when no echo had this key.
+     */
+    removePending(nonce: string): string | undefined;
+    /**
+     * Drops the messages held and pages history again from the newest page (what a
+     * `resync_required` event does); pending sends stay.
+     */
+    resync(): void;
+    /**
+     * Sets the signed-in user (`applyFrame` does it with `ready`).
+     */
+    setUser(user_id: string): void;
+    /**
+     * The conversation id.
+     */
+    readonly conversationId: string;
+    /**
+     * Where paging back through history stands: `"newest"` (no page yet), `"before"` (older
+     * pages remain) or `"start"` (all paged).
+     */
+    readonly history: HistoryPosition;
+    /**
+     * The number of confirmed messages held.
+     */
+    readonly length: number;
+    /**
+     * The read cursor: the message seq read up to.
+     */
+    readonly readSeq: number;
+    /**
+     * Unread messages from others.
+     */
+    readonly unreadCount: number;
+}
+
+/**
  * Decodes the text of a server frame into an object with its `type` and fields, as
  * documented in `docs/PROTOCOL.md`. Throws a `ChatError` (`decode`) when the text is not a
  * frame of this protocol version.
@@ -353,6 +511,8 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_chatclient_free: (a: number, b: number) => void;
+    readonly __wbg_historyrequest_free: (a: number, b: number) => void;
+    readonly __wbg_timeline_free: (a: number, b: number) => void;
     readonly chatclient_baseUrl: (a: number) => [number, number];
     readonly chatclient_chat: (a: number, b: number, c: number) => any;
     readonly chatclient_chatHistory: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
@@ -394,8 +554,34 @@ export interface InitOutput {
     readonly chatclient_users: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
     readonly decodeServerFrame: (a: number, b: number) => [number, number, number];
     readonly encodeClientFrame: (a: any) => [number, number, number, number];
+    readonly historyrequest_before: (a: number) => [number, number];
     readonly limits: () => any;
     readonly normalizeUsername: (a: number, b: number) => [number, number];
+    readonly timeline_acknowledge: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly timeline_applyCounts: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly timeline_applyDeleted: (a: number, b: number, c: number, d: number) => [number, number, number];
+    readonly timeline_applyFrame: (a: number, b: any) => [number, number, number];
+    readonly timeline_applyMessage: (a: number, b: any) => [number, number, number];
+    readonly timeline_applyPage: (a: number, b: number, c: any) => [number, number, number];
+    readonly timeline_applyState: (a: number, b: any) => [number, number];
+    readonly timeline_conversationId: (a: number) => [number, number];
+    readonly timeline_entries: (a: number) => any;
+    readonly timeline_find: (a: number, b: number, c: number) => any;
+    readonly timeline_history: (a: number) => [number, number];
+    readonly timeline_historyRequest: (a: number) => number;
+    readonly timeline_length: (a: number) => number;
+    readonly timeline_markRead: (a: number, b: number) => [number, number, number];
+    readonly timeline_messages: (a: number) => any;
+    readonly timeline_new: (a: number, b: number, c: number, d: number) => [number, number, number];
+    readonly timeline_newest: (a: number) => any;
+    readonly timeline_oldest: (a: number) => any;
+    readonly timeline_pending: (a: number) => any;
+    readonly timeline_pushPending: (a: number, b: number, c: number) => [number, number, number, number];
+    readonly timeline_readSeq: (a: number) => number;
+    readonly timeline_removePending: (a: number, b: number, c: number) => [number, number];
+    readonly timeline_resync: (a: number) => void;
+    readonly timeline_setUser: (a: number, b: number, c: number) => [number, number];
+    readonly timeline_unreadCount: (a: number) => number;
     readonly validateDescription: (a: number, b: number) => [number, number];
     readonly validateDisplayName: (a: number, b: number) => [number, number];
     readonly validateEmail: (a: number, b: number) => [number, number];
@@ -407,9 +593,9 @@ export interface InitOutput {
     readonly validateUsername: (a: number, b: number) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__h15bb1ff319cd8aa6: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

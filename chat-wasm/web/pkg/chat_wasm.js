@@ -615,6 +615,387 @@ export class ChatClient {
 if (Symbol.dispose) ChatClient.prototype[Symbol.dispose] = ChatClient.prototype.free;
 
 /**
+ * A history page a [`Timeline`] asks for: fetch it with `before` (`undefined`: the newest
+ * page) and hand it back to `applyPage` with the page the server returned.
+ */
+export class HistoryRequest {
+    static __wrap(ptr) {
+        const obj = Object.create(HistoryRequest.prototype);
+        obj.__wbg_ptr = ptr;
+        HistoryRequestFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        HistoryRequestFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_historyrequest_free(ptr, 0);
+    }
+    /**
+     * The `before` cursor to fetch with: a message id, or `undefined` for the newest page.
+     * @returns {string | undefined}
+     */
+    get before() {
+        const ret = wasm.historyrequest_before(this.__wbg_ptr);
+        let v1;
+        if (ret[0] !== 0) {
+            v1 = getStringFromWasm0(ret[0], ret[1]);
+            wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+        }
+        return v1;
+    }
+}
+if (Symbol.dispose) HistoryRequest.prototype[Symbol.dispose] = HistoryRequest.prototype.free;
+
+/**
+ * One conversation's timeline: confirmed messages in `seq` order, then the local echoes of
+ * sends not yet acknowledged, with the read cursor and unread count.
+ */
+export class Timeline {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        TimelineFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_timeline_free(ptr, 0);
+    }
+    /**
+     * The answer of a send (the stored message): its echo gives way to it. Returns whether
+     * an echo was waiting.
+     * @param {string} nonce
+     * @param {Message} message
+     * @returns {boolean}
+     */
+    acknowledge(nonce, message) {
+        const ptr0 = passStringToWasm0(nonce, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.timeline_acknowledge(this.__wbg_ptr, ptr0, len0, message);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * Takes the counters a REST list gives (`Lobby.membership`, `Chat`): the read cursor,
+     * the unread count and the newest message seq (`last_seq`), as `applyState` does.
+     * @param {number} read_seq
+     * @param {number} unread_count
+     * @param {number} last_message_seq
+     */
+    applyCounts(read_seq, unread_count, last_message_seq) {
+        const ret = wasm.timeline_applyCounts(this.__wbg_ptr, read_seq, unread_count, last_message_seq);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
+     * Applies a delete the page made (`deleteMessage` resolved), as if its
+     * `message.deleted` event arrived: the message goes for good. Returns whether anything
+     * shown changed.
+     * @param {string} message_id
+     * @param {number} message_seq
+     * @returns {boolean}
+     */
+    applyDeleted(message_id, message_seq) {
+        const val2 = +message_seq;
+        const ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.timeline_applyDeleted(this.__wbg_ptr, ptr0, len0, val2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * Applies an event a `ChatClient` handler received: message created, updated, deleted,
+     * `read`, `resync_required`, `lobby.deleted` of this conversation; `ready` sets the user
+     * and takes this conversation's counters. Other events are ignored. Returns whether
+     * anything shown (entries or counters) may have changed. Throws a `ChatError`
+     * (`bad_request`) when the object is not a server frame.
+     * @param {ChatEvent} event
+     * @returns {boolean}
+     */
+    applyFrame(event) {
+        const ret = wasm.timeline_applyFrame(this.__wbg_ptr, event);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * Applies a message the page got from its own call (`editMessage`), as if its
+     * `message.updated` event arrived: a newer edit held is kept. Returns whether anything
+     * shown changed.
+     * @param {Message} message
+     * @returns {boolean}
+     */
+    applyMessage(message) {
+        const ret = wasm.timeline_applyMessage(this.__wbg_ptr, message);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * Merges a history page (as `lobbyHistory` / `chatHistory` answer it) fetched for
+     * `request`. Returns whether anything shown changed; a page asked for before a resync is
+     * ignored.
+     * @param {HistoryRequest} request
+     * @param {MessagePage} page
+     * @returns {boolean}
+     */
+    applyPage(request, page) {
+        _assertClass(request, HistoryRequest);
+        const ret = wasm.timeline_applyPage(this.__wbg_ptr, request.__wbg_ptr, page);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * Takes the server's counters from a `ConversationState` of `ready`: read cursor, unread
+     * count, newest message seq. The state of another conversation is ignored.
+     * @param {ConversationState} state
+     */
+    applyState(state) {
+        const ret = wasm.timeline_applyState(this.__wbg_ptr, state);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
+     * The conversation id.
+     * @returns {string}
+     */
+    get conversationId() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.timeline_conversationId(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * Everything to show, in order: the confirmed messages by seq, then the pending sends.
+     * @returns {TimelineEntry[]}
+     */
+    entries() {
+        const ret = wasm.timeline_entries(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The message with this id, if it is held.
+     * @param {string} message_id
+     * @returns {Message | undefined}
+     */
+    find(message_id) {
+        const ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.timeline_find(this.__wbg_ptr, ptr0, len0);
+        return ret;
+    }
+    /**
+     * The next history page to fetch, or `undefined` once history is paged back to the
+     * first message.
+     * @returns {HistoryRequest | undefined}
+     */
+    historyRequest() {
+        const ret = wasm.timeline_historyRequest(this.__wbg_ptr);
+        return ret === 0 ? undefined : HistoryRequest.__wrap(ret);
+    }
+    /**
+     * Where paging back through history stands: `"newest"` (no page yet), `"before"` (older
+     * pages remain) or `"start"` (all paged).
+     * @returns {HistoryPosition}
+     */
+    get history() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.timeline_history(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
+     * The number of confirmed messages held.
+     * @returns {number}
+     */
+    get length() {
+        const ret = wasm.timeline_length(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
+     * Moves the read cursor forward to message seq `seq` (never back) and recounts the
+     * unread messages. Returns whether it moved: only then is there a cursor to send.
+     * @param {number} seq
+     * @returns {boolean}
+     */
+    markRead(seq) {
+        const ret = wasm.timeline_markRead(this.__wbg_ptr, seq);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0] !== 0;
+    }
+    /**
+     * The confirmed messages, oldest first.
+     * @returns {Message[]}
+     */
+    messages() {
+        const ret = wasm.timeline_messages(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * An empty timeline of a conversation (a lobby or chat id), for the signed-in user `me`
+     * (whose messages are never unread and whose sends have echoes), when known yet. Throws
+     * a `ChatError` (`bad_request`) for a malformed id.
+     * @param {string} conversation_id
+     * @param {string | null} [me]
+     */
+    constructor(conversation_id, me) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(conversation_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = isLikeNone(me) ? 0 : passStringToWasm0(me, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.timeline_new(ptr0, len0, ptr1, len1);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        this.__wbg_ptr = ret[0];
+        TimelineFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * The newest confirmed message, or `undefined`.
+     * @returns {Message | undefined}
+     */
+    newest() {
+        const ret = wasm.timeline_newest(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The oldest confirmed message held, or `undefined`.
+     * @returns {Message | undefined}
+     */
+    oldest() {
+        const ret = wasm.timeline_oldest(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * The sends not acknowledged yet, oldest first.
+     * @returns {PendingMessage[]}
+     */
+    pending() {
+        const ret = wasm.timeline_pending(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * Shows a send at once, as a pending entry, and returns its key (a fresh nonce) for
+     * `acknowledge` or `removePending`. The key is the page's own: `ChatClient`'s send
+     * methods pick their idempotency nonce themselves, and their answer is matched to the
+     * echo by this key. Throws a `ChatError` (`validation_failed`) when the content breaks
+     * the message rules.
+     * @param {string} content
+     * @returns {string}
+     */
+    pushPending(content) {
+        let deferred3_0;
+        let deferred3_1;
+        try {
+            const ptr0 = passStringToWasm0(content, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len0 = WASM_VECTOR_LEN;
+            const ret = wasm.timeline_pushPending(this.__wbg_ptr, ptr0, len0);
+            var ptr2 = ret[0];
+            var len2 = ret[1];
+            if (ret[3]) {
+                ptr2 = 0; len2 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred3_0 = ptr2;
+            deferred3_1 = len2;
+            return getStringFromWasm0(ptr2, len2);
+        } finally {
+            wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+        }
+    }
+    /**
+     * The read cursor: the message seq read up to.
+     * @returns {number}
+     */
+    get readSeq() {
+        const ret = wasm.timeline_readSeq(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * A send failed: its echo goes. Returns its content (to offer it again), or `undefined`
+     * when no echo had this key.
+     * @param {string} nonce
+     * @returns {string | undefined}
+     */
+    removePending(nonce) {
+        const ptr0 = passStringToWasm0(nonce, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.timeline_removePending(this.__wbg_ptr, ptr0, len0);
+        let v2;
+        if (ret[0] !== 0) {
+            v2 = getStringFromWasm0(ret[0], ret[1]);
+            wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+        }
+        return v2;
+    }
+    /**
+     * Drops the messages held and pages history again from the newest page (what a
+     * `resync_required` event does); pending sends stay.
+     */
+    resync() {
+        wasm.timeline_resync(this.__wbg_ptr);
+    }
+    /**
+     * Sets the signed-in user (`applyFrame` does it with `ready`).
+     * @param {string} user_id
+     */
+    setUser(user_id) {
+        const ptr0 = passStringToWasm0(user_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.timeline_setUser(this.__wbg_ptr, ptr0, len0);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
+     * Unread messages from others.
+     * @returns {number}
+     */
+    get unreadCount() {
+        const ret = wasm.timeline_unreadCount(this.__wbg_ptr);
+        return ret;
+    }
+}
+if (Symbol.dispose) Timeline.prototype[Symbol.dispose] = Timeline.prototype.free;
+
+/**
  * Decodes the text of a server frame into an object with its `type` and fields, as
  * documented in `docs/PROTOCOL.md`. Throws a `ChatError` (`decode`) when the text is not a
  * frame of this protocol version.
@@ -1102,23 +1483,23 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 270, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 280, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("CloseEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("MessageEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0) {
@@ -1146,16 +1527,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h25eeaf6633a90ad9(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hf2c9cfcf0df390d2_55(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea(arg0, arg1, arg2) {
@@ -1172,11 +1553,23 @@ function wasm_bindgen__convert__closures_____invoke__h15bb1ff319cd8aa6(arg0, arg
 const ChatClientFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_chatclient_free(ptr, 1));
+const HistoryRequestFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_historyrequest_free(ptr, 1));
+const TimelineFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_timeline_free(ptr, 1));
 
 function addToExternrefTable0(obj) {
     const idx = wasm.__externref_table_alloc();
     wasm.__wbindgen_externrefs.set(idx, obj);
     return idx;
+}
+
+function _assertClass(instance, klass) {
+    if (!(instance instanceof klass)) {
+        throw new Error(`expected instance of ${klass.name}`);
+    }
 }
 
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')

@@ -14,6 +14,8 @@
 //! forwards its work to the other nodes, which [`Hub::apply`] it to their own connections;
 //! presence then counts connections of the whole cluster (see `bus.rs`).
 
+pub mod bus;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, RwLock};
@@ -23,7 +25,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use uuid::Uuid;
 
-use super::bus::{Bus, Op};
+use self::bus::{Bus, Op};
 
 /// Identifies one connection inside the hub.
 pub type ConnId = u64;
@@ -55,6 +57,12 @@ pub enum Outbound {
     Event(Arc<Event>),
     /// Any other frame.
     Frame(Arc<Utf8Bytes>),
+    /// The user's subscription to this conversation ended (a chat deleted for them, a lobby
+    /// left): the session forgets its position there, so that an event of the conversation
+    /// that comes later (the chat brought back by a new message) is checked against the
+    /// store afresh — membership, and what the user deleted — instead of against a stale
+    /// view.
+    Forget(ConversationId),
 }
 
 /// A request to close one connection, set by the hub and awaited by its session.
@@ -378,10 +386,25 @@ impl Hub {
     }
 
     fn local_unsubscribe_user(&self, user: UserId, conversation: ConversationId) {
-        let mut inner = self.write();
-        for id in inner.user_conns(user) {
-            inner.unsubscribe(id, conversation);
-        }
+        let lagged: Vec<ConnId> = {
+            let mut inner = self.write();
+            let conns = inner.user_conns(user);
+            for &id in &conns {
+                inner.unsubscribe(id, conversation);
+            }
+            conns
+                .into_iter()
+                .filter(|id| {
+                    inner.conns.get(id).is_some_and(|c| {
+                        c.recipient
+                            .tx
+                            .try_send(Outbound::Forget(conversation))
+                            .is_err()
+                    })
+                })
+                .collect()
+        };
+        self.cut_off(&lagged);
     }
 
     /// Publishes a conversation event to the conversation's subscribers.

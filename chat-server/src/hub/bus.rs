@@ -1,6 +1,9 @@
 //! The cluster link: several server nodes on one database act as one.
 //!
-//! With `CHAT_REDIS_URL` set, the [`Hub`](super::hub::Hub) of every node forwards what it
+//! The Redis client of the cluster: this file only talks to Redis; the node loops that
+//! apply what it hears to the hub and the store are in [`crate::cluster`].
+//!
+//! With `CHAT_REDIS_URL` set, the [`Hub`](super::Hub) of every node forwards what it
 //! delivers (conversation events, frames to users, typing, presence changes, subscription
 //! changes, forced closes) to one Redis channel, and applies what the other nodes forward to
 //! its own connections. Events of a conversation may reach a node out of order; sessions put
@@ -24,8 +27,6 @@ use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
-
-use crate::state::SharedState;
 
 /// Messages a node may have waiting for Redis before it drops them.
 const QUEUE: usize = 65_536;
@@ -133,7 +134,7 @@ impl std::fmt::Debug for Bus {
 }
 
 fn now_ms() -> i64 {
-    crate::store::now_millis()
+    crate::clock::now_millis()
 }
 
 impl Bus {
@@ -141,7 +142,16 @@ impl Bus {
     /// start with `prefix`, so several deployments (or test clusters) can share one Redis.
     pub async fn connect(url: &str, prefix: &str, ttl: Duration) -> Result<Self, BusError> {
         let client = redis::Client::open(url)?;
-        let mut conn = client.get_connection_manager().await?;
+        // Requests wait on Redis (rate limits, presence): while it is down they must fail
+        // fast and fall back, not retry for seconds (the default: six retries, 6 s) — a
+        // post took 10 s during an outage. The manager reconnects on the next command.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_number_of_retries(1)
+            .set_min_delay(Duration::from_millis(50))
+            .set_max_delay(Duration::from_millis(500))
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(Duration::from_secs(2)));
+        let mut conn = client.get_connection_manager_with_config(config).await?;
         let _: String = redis::cmd("PING").query_async(&mut conn).await?;
         let (out, out_rx) = mpsc::channel(QUEUE);
         let bus = Self {
@@ -299,16 +309,18 @@ impl Bus {
             .collect())
     }
 
-    /// Takes a send token of `user`, or says how long until one is available.
+    /// Takes a token of the `name` bucket of `user` (a user id, an address), or says how long
+    /// until one is available.
     pub async fn take_token(
         &self,
-        user: UserId,
+        name: &str,
+        user: &str,
         burst: f64,
         per_second: f64,
     ) -> Result<Result<(), Duration>, BusError> {
         let wait: i64 = self
             .bucket_script
-            .key(format!("{}:ratelimit:send:{user}", self.prefix))
+            .key(format!("{}:ratelimit:{name}:{user}", self.prefix))
             .arg(burst)
             .arg(per_second / 1000.0)
             .invoke_async(&mut self.conn.clone())
@@ -318,16 +330,6 @@ impl Bus {
         } else {
             Err(Duration::from_millis(wait.unsigned_abs()))
         })
-    }
-
-    /// Starts the node's background work that needs the server's state: listening,
-    /// heartbeats and sweeps (publishing started with the connection).
-    pub fn spawn(state: SharedState, stop: tokio::sync::watch::Receiver<bool>) {
-        if state.hub.bus().is_none() {
-            return;
-        }
-        tokio::spawn(listen_loop(state.clone(), stop.clone()));
-        tokio::spawn(presence_loop(state, stop));
     }
 }
 
@@ -349,132 +351,89 @@ async fn publish_loop(
     }
 }
 
-/// Applies other nodes' messages to this node's connections, reconnecting when Redis goes.
-async fn listen_loop(state: SharedState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    use futures_util::StreamExt;
-    let Some(bus) = state.hub.bus() else {
-        return;
-    };
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        let subscribed = async {
-            let mut pubsub = bus.client.get_async_pubsub().await?;
-            pubsub.subscribe(bus.channel()).await?;
-            Ok::<_, BusError>(pubsub)
-        };
-        let pubsub = tokio::select! {
-            result = subscribed => result,
-            _ = stop.changed() => return,
-        };
-        match pubsub {
-            Ok(pubsub) => {
-                backoff = Duration::from_millis(100);
-                let mut messages = pubsub.into_on_message();
-                loop {
-                    let message = tokio::select! {
-                        message = messages.next() => message,
-                        _ = stop.changed() => return,
-                    };
-                    let Some(message) = message else { break };
-                    match serde_json::from_slice::<Envelope>(message.get_payload_bytes()) {
-                        Ok(envelope) if envelope.node != bus.node => {
-                            state.hub.apply(envelope.op);
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "undecodable cluster message"),
-                    }
+impl Bus {
+    /// Subscribes to the other nodes' messages: a stream of what they ask this node to do
+    /// (this node's own messages are left out). Ends when the subscription is lost.
+    pub async fn subscribe(
+        &self,
+    ) -> Result<impl futures_util::Stream<Item = Op> + use<'_>, BusError> {
+        use futures_util::StreamExt;
+        let mut pubsub = self.client.get_async_pubsub().await?;
+        pubsub.subscribe(self.channel()).await?;
+        Ok(pubsub.into_on_message().filter_map(move |message| {
+            let op = match serde_json::from_slice::<Envelope>(message.get_payload_bytes()) {
+                Ok(envelope) if envelope.node != self.node => Some(envelope.op),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "undecodable cluster message");
+                    None
                 }
-                tracing::warn!("lost the cluster subscription; reconnecting");
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot subscribe to the cluster"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(backoff) => {}
-            _ = stop.changed() => return,
-        }
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+            };
+            std::future::ready(op)
+        }))
     }
-}
 
-/// Renews this node's connections and takes the connections of crashed nodes offline.
-async fn presence_loop(state: SharedState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let Some(bus) = state.hub.bus() else {
-        return;
-    };
-    // Renewing three times per TTL survives a missed beat; sweeping four times per TTL
-    // bounds how late a crashed node's users go offline.
-    let mut heartbeat = tokio::time::interval(bus.ttl / 3);
-    let mut sweep = tokio::time::interval(bus.ttl / 4);
-    loop {
-        tokio::select! {
-            _ = heartbeat.tick() => {
-                if let Err(e) = renew(&state, bus).await {
-                    tracing::warn!(error = %e, "could not renew presence");
-                }
-            }
-            _ = sweep.tick() => {
-                if let Err(e) = sweep_expired(&state, bus).await {
-                    tracing::warn!(error = %e, "could not sweep presence");
-                }
-            }
-            _ = stop.changed() => return,
-        }
+    /// How often to renew this node's connections and to sweep crashed nodes' ones:
+    /// renewing three times per TTL survives a missed beat; sweeping four times per TTL
+    /// bounds how late a crashed node's users go offline.
+    pub fn presence_intervals(&self) -> (Duration, Duration) {
+        (self.ttl / 3, self.ttl / 4)
     }
-}
 
-async fn renew(state: &SharedState, bus: &Bus) -> Result<(), BusError> {
-    let conns = state.hub.local_connections();
-    if conns.is_empty() {
-        return Ok(());
-    }
-    let bus_ttl_ms = bus.ttl_ms();
-    let expiry = now_ms() + bus_ttl_ms;
-    let mut pipe = redis::pipe();
-    for (conn, user) in conns {
-        // XX: a connection swept while this node stalled stays gone (its peers were told).
-        pipe.cmd("ZADD")
-            .arg(bus.user_key(user))
-            .arg("XX")
-            .arg(expiry)
-            .arg(bus.member(conn))
-            .ignore();
-        pipe.cmd("ZADD")
-            .arg(bus.presence_all())
-            .arg("XX")
-            .arg(expiry)
-            .arg(bus.global_member(user, conn))
-            .ignore();
-        pipe.pexpire(bus.user_key(user), bus_ttl_ms * 2).ignore();
-    }
-    pipe.query_async::<()>(&mut bus.conn.clone()).await
-}
-
-async fn sweep_expired(state: &SharedState, bus: &Bus) -> Result<(), BusError> {
-    let mut conn = bus.conn.clone();
-    let expired: Vec<String> = conn
-        .zrangebyscore_limit(bus.presence_all(), "-inf", now_ms(), 0, 500)
-        .await?;
-    for entry in expired {
-        let Some((user, member)) = entry.split_once('|') else {
-            continue;
-        };
-        let Ok(user) = user.parse::<UserId>() else {
-            continue;
-        };
-        // Whoever removes the entry first announces the departure, once.
-        let removed: i64 = conn.zrem(bus.presence_all(), &entry).await?;
-        if removed == 0 {
-            continue;
+    /// Extends the presence of this node's connections (connection id, user).
+    pub async fn renew(&self, conns: &[(u64, UserId)]) -> Result<(), BusError> {
+        if conns.is_empty() {
+            return Ok(());
         }
-        let key = bus.user_key(user);
-        let _: i64 = conn.zrem(&key, member).await?;
-        let live: i64 = conn.zcount(&key, now_ms(), "+inf").await?;
-        if live == 0 {
-            match state.store.subscriptions(user).await {
-                Ok(conversations) => state.hub.send_presence(user, &conversations, false),
-                Err(e) => tracing::warn!(error = %e, "could not announce a departure"),
+        let bus_ttl_ms = self.ttl_ms();
+        let expiry = now_ms() + bus_ttl_ms;
+        let mut pipe = redis::pipe();
+        for &(conn, user) in conns {
+            // XX: a connection swept while this node stalled stays gone (its peers were told).
+            pipe.cmd("ZADD")
+                .arg(self.user_key(user))
+                .arg("XX")
+                .arg(expiry)
+                .arg(self.member(conn))
+                .ignore();
+            pipe.cmd("ZADD")
+                .arg(self.presence_all())
+                .arg("XX")
+                .arg(expiry)
+                .arg(self.global_member(user, conn))
+                .ignore();
+            pipe.pexpire(self.user_key(user), bus_ttl_ms * 2).ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn.clone()).await
+    }
+
+    /// Removes expired connections (of crashed nodes) and returns the users who have none
+    /// left, so the caller announces them offline. Whoever removes an entry first gets it,
+    /// so each departure is announced once across the cluster.
+    pub async fn sweep_expired(&self) -> Result<Vec<UserId>, BusError> {
+        let mut conn = self.conn.clone();
+        let expired: Vec<String> = conn
+            .zrangebyscore_limit(self.presence_all(), "-inf", now_ms(), 0, 500)
+            .await?;
+        let mut gone = Vec::new();
+        for entry in expired {
+            let Some((user, member)) = entry.split_once('|') else {
+                continue;
+            };
+            let Ok(user) = user.parse::<UserId>() else {
+                continue;
+            };
+            let removed: i64 = conn.zrem(self.presence_all(), &entry).await?;
+            if removed == 0 {
+                continue;
+            }
+            let key = self.user_key(user);
+            let _: i64 = conn.zrem(&key, member).await?;
+            let live: i64 = conn.zcount(&key, now_ms(), "+inf").await?;
+            if live == 0 {
+                gone.push(user);
             }
         }
+        Ok(gone)
     }
-    Ok(())
 }
