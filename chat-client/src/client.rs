@@ -561,6 +561,16 @@ impl Client {
             .await
     }
 
+    /// A page of the direct chat with a user, found by their id (`404` when there is none).
+    pub async fn direct_history_page(
+        &self,
+        user: UserId,
+        query: &HistoryQuery,
+    ) -> Result<MessagePage, Error> {
+        self.call(&api::UserHistory { user_id: user }, Some(query), None)
+            .await
+    }
+
     /// Sends a direct message to a user, opening the chat if needed.
     pub async fn send_direct_message(
         &self,

@@ -253,6 +253,14 @@ async fn chat_methods() {
             .map(|m| m.id),
         Some(reply.id)
     );
+    let by_user = alice
+        .direct_history_page(bob_id, &HistoryQuery::default())
+        .await
+        .expect("history by user");
+    assert_eq!(
+        by_user.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [reply.id, dm.id]
+    );
     alice.mark_read(chat.id, 2).await.expect("read");
     alice.delete_chat(chat.id).await.expect("delete for me");
     assert!(alice.chats().await.expect("chats").is_empty());

@@ -141,3 +141,19 @@ pub(super) async fn send_to_user(
         .await
         .map(Created)
 }
+
+/// Read a page of the direct chat with a user.
+///
+/// The same page as `GET /api/v1/chats/{chat_id}/messages`, found by the other user's id;
+/// `404` when the two have no chat (or the caller deleted it).
+#[endpoint(tags("chats"))]
+pub(super) async fn user_history(
+    state: State,
+    caller: Caller,
+    user_id: PathId<UserId>,
+    query: ApiQuery<HistoryQuery>,
+) -> Result<Json<MessagePage>, Error> {
+    chats::history_with_user(&state, caller, user_id.0, query.0)
+        .await
+        .map(Json)
+}

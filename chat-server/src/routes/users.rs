@@ -29,7 +29,11 @@ pub(super) fn router() -> Router {
             // Only id-shaped segments, so `me` never reaches these routes.
             Router::with_path(r"{user_id|[0-9a-fA-F-]+}")
                 .get(get_user)
-                .push(Router::with_path("messages").post(super::chats::send_to_user))
+                .push(
+                    Router::with_path("messages")
+                        .post(super::chats::send_to_user)
+                        .get(super::chats::user_history),
+                )
                 .push(Router::with_path("avatar").get(super::images::get_avatar)),
         )
 }

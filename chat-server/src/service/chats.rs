@@ -1,8 +1,8 @@
 //! Direct chats.
 
 use chat_core::v1::{
-    Chat, ChatId, ChatList, Message, MessageContent, Nonce, ServerFrame, UserId, ValidationError,
-    ValidationErrorKind,
+    Chat, ChatId, ChatList, HistoryQuery, Message, MessageContent, MessagePage, Nonce, ServerFrame,
+    UserId, ValidationError, ValidationErrorKind,
 };
 
 use super::access;
@@ -91,4 +91,21 @@ pub async fn send_to_user(
 ) -> Result<Message, Error> {
     let (chat, _) = open_chat(state, caller, partner).await?;
     super::messages::send(state, caller, access::Target::Chat(chat.id), content, nonce).await
+}
+
+/// A page of the direct chat between the caller and `partner`, by the partner's id: the
+/// same page, with the same rules, as the chat's own history route.
+pub async fn history_with_user(
+    state: &AppState,
+    caller: Caller,
+    partner: UserId,
+    query: HistoryQuery,
+) -> Result<MessagePage, Error> {
+    let chat = state
+        .store
+        .chat_between(caller.user_id, partner)
+        .await?
+        .filter(|_| partner != caller.user_id)
+        .ok_or(Error::NotFound("chat"))?;
+    super::messages::history(state, caller, access::Target::Chat(chat), query).await
 }

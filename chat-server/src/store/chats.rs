@@ -166,6 +166,22 @@ impl Store {
         Ok((parse_id(&id)?, created))
     }
 
+    /// The chat between `me` and `partner`, if one was ever opened.
+    pub async fn chat_between(
+        &self,
+        me: UserId,
+        partner: UserId,
+    ) -> Result<Option<ChatId>, StoreError> {
+        let (low, high) = ordered(me, partner);
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM chats WHERE user_low = $1 AND user_high = $2")
+                .bind(&low)
+                .bind(&high)
+                .fetch_optional(self.pool())
+                .await?;
+        id.map(|id| parse_id(&id)).transpose()
+    }
+
     /// A chat as seen by `viewer`, who must be one of its two users.
     pub async fn chat(&self, id: ChatId, viewer: UserId) -> Result<Option<Chat>, StoreError> {
         let sql = format!("{CHAT_SELECT} WHERE c.id = $2");

@@ -274,6 +274,13 @@ async fn every_chat_route_answers_participants_outsiders_and_anonymous_as_docume
             None,
             [200, 200, 404, 401],
         ),
+        // The chat by the other user's id: the member asking about themself has no chat.
+        (
+            Method::GET,
+            "/api/v1/users/{member}/messages",
+            None,
+            [200, 404, 404, 401],
+        ),
         (
             Method::PATCH,
             "/api/v1/messages/{message}",

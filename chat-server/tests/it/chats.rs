@@ -253,3 +253,49 @@ async fn a_new_chat_appears_for_the_other_side_only_with_its_first_message() {
         Some(first.id)
     );
 }
+
+#[tokio::test]
+async fn the_chat_with_a_user_is_read_by_their_id() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let eve = app.register("eve").await;
+    let first = app.say_to(&alice, &bob, "one").await;
+    app.say_to(&bob, &alice, "two").await;
+    let by_chat: MessagePage = app
+        .get(
+            &format!("/api/v1/chats/{}/messages?limit=1", first.conversation_id),
+            &alice.token,
+        )
+        .await
+        .expect(200);
+    let by_user: MessagePage = app
+        .get(
+            &format!("/api/v1/users/{}/messages?limit=1", bob.id),
+            &alice.token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(by_user, by_chat);
+    assert!(by_user.next_cursor.is_some());
+    // No chat between them, or with oneself: not found.
+    app.get(&format!("/api/v1/users/{}/messages", eve.id), &alice.token)
+        .await
+        .assert_error(ErrorCode::NotFound);
+    app.get(
+        &format!("/api/v1/users/{}/messages", alice.id),
+        &alice.token,
+    )
+    .await
+    .assert_error(ErrorCode::NotFound);
+    // A chat deleted for me reads as mine to start again: empty until a new message.
+    app.delete(
+        &format!("/api/v1/chats/{}", first.conversation_id),
+        &alice.token,
+    )
+    .await
+    .assert_status(204);
+    app.get(&format!("/api/v1/users/{}/messages", bob.id), &alice.token)
+        .await
+        .assert_error(ErrorCode::NotFound);
+}

@@ -31,4 +31,7 @@ endpoints! {
     /// Send a direct message to a user, opening the chat on the first message (`201`).
     Post "/api/v1/users/{user_id}/messages" => SendToUser { user_id: UserId }
         body: SendMessageRequest, query: NoQuery, response: Message;
+    /// Read a page of the direct chat with a user (`404` when there is none).
+    Get "/api/v1/users/{user_id}/messages" => UserHistory { user_id: UserId }
+        body: NoBody, query: HistoryQuery, response: MessagePage;
 }
