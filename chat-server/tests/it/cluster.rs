@@ -130,6 +130,29 @@ impl Cluster {
         .await
     }
 
+    /// Alice on node 0 (the lobby's admin), bob on node 1 and carol on node 2, all in a new
+    /// public lobby.
+    async fn three_in_one_lobby(
+        &self,
+        name: &str,
+    ) -> (AuthResponse, AuthResponse, AuthResponse, Lobby) {
+        let alice = self.register(0, "alice").await;
+        let bob = self.register(1, "bob").await;
+        let carol = self.register(2, "carol").await;
+        let lobby: Lobby = self
+            .post(
+                0,
+                "/api/v1/lobbies",
+                Some(&alice.token),
+                json!({"name": name}),
+            )
+            .await;
+        let join = format!("/api/v1/lobbies/{}/join", lobby.id);
+        let _: serde_json::Value = self.post(1, &join, Some(&bob.token), json!({})).await;
+        let _: serde_json::Value = self.post(2, &join, Some(&carol.token), json!({})).await;
+        (alice, bob, carol, lobby)
+    }
+
     async fn live(&self, node: usize, token: &str) -> Ws {
         let (mut ws, _) = Ws::ready(&self.node(node).ws_url(), token).await;
         let replay = ws.resume(BTreeMap::new()).await;
@@ -177,20 +200,7 @@ async fn three_nodes_act_as_one_and_clients_survive_a_node_killed_mid_stream() {
         return;
     };
     // Arrange: alice on node 0, bob on node 1, carol on node 2, all in one lobby.
-    let alice = cluster.register(0, "alice").await;
-    let bob = cluster.register(1, "bob").await;
-    let carol = cluster.register(2, "carol").await;
-    let lobby: Lobby = cluster
-        .post(
-            0,
-            "/api/v1/lobbies",
-            Some(&alice.token),
-            json!({"name": "everywhere"}),
-        )
-        .await;
-    let join = format!("/api/v1/lobbies/{}/join", lobby.id);
-    let _: serde_json::Value = cluster.post(1, &join, Some(&bob.token), json!({})).await;
-    let _: serde_json::Value = cluster.post(2, &join, Some(&carol.token), json!({})).await;
+    let (alice, bob, carol, lobby) = cluster.three_in_one_lobby("everywhere").await;
     let conversation: ConversationId = lobby.id.into();
 
     // Presence crosses nodes: alice (node 0) sees bob come online on node 1.
@@ -400,20 +410,7 @@ async fn a_redis_restart_loses_nothing_and_live_delivery_across_nodes_recovers_b
     let Some(cluster) = Cluster::start_on(3, &redis.url()).await else {
         return;
     };
-    let alice = cluster.register(0, "alice").await;
-    let bob = cluster.register(1, "bob").await;
-    let carol = cluster.register(2, "carol").await;
-    let lobby: Lobby = cluster
-        .post(
-            0,
-            "/api/v1/lobbies",
-            Some(&alice.token),
-            json!({"name": "outage"}),
-        )
-        .await;
-    let join = format!("/api/v1/lobbies/{}/join", lobby.id);
-    let _: serde_json::Value = cluster.post(1, &join, Some(&bob.token), json!({})).await;
-    let _: serde_json::Value = cluster.post(2, &join, Some(&carol.token), json!({})).await;
+    let (alice, bob, carol, lobby) = cluster.three_in_one_lobby("outage").await;
     let conversation: ConversationId = lobby.id.into();
     let mut watchers = [
         (cluster.live(1, &bob.token).await, Seen::default()),

@@ -8,7 +8,7 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::{End, Position, Session, internal};
 use crate::hub::Outbound;
-use crate::store::conversations::ConversationKind;
+use crate::store::conversations::{ConversationKind, MemberState};
 
 impl Session {
     /// Subscribes to the user's conversations and sends `ready`.
@@ -209,29 +209,37 @@ impl Session {
     /// which they deleted it; a lobby becomes theirs again only through its `member.joined`
     /// event (replayed in order), so nothing from while they were away is delivered.
     async fn refresh(&mut self, conversation: ConversationId) -> Result<(), End> {
+        let membership = self.visible_membership(conversation).await?;
+        let Some(position) = self.positions.get_mut(&conversation) else {
+            return Ok(());
+        };
+        position.stale = false;
+        match membership {
+            Some((kind, member)) => {
+                position.floor = member.cleared_seq;
+                if kind == ConversationKind::Chat {
+                    position.member = true;
+                }
+            }
+            None => position.member = false,
+        }
+        Ok(())
+    }
+
+    /// The user's membership of `conversation` as the store has it now, when the user
+    /// belongs to it and has not deleted it (a chat); with the conversation's kind. (`&mut`:
+    /// the session is `Send` but not `Sync`.)
+    pub(super) async fn visible_membership(
+        &mut self,
+        conversation: ConversationId,
+    ) -> Result<Option<(ConversationKind, MemberState)>, End> {
         let access = self
             .state
             .store
             .conversation_access(conversation, self.me())
             .await
             .map_err(internal)?;
-        let Some(position) = self.positions.get_mut(&conversation) else {
-            return Ok(());
-        };
-        position.stale = false;
-        match access {
-            Some(access) => match access.member.filter(|m| !m.hidden) {
-                Some(member) => {
-                    position.floor = member.cleared_seq;
-                    if access.kind == ConversationKind::Chat {
-                        position.member = true;
-                    }
-                }
-                None => position.member = false,
-            },
-            None => position.member = false,
-        }
-        Ok(())
+        Ok(access.and_then(|a| Some((a.kind, a.member.filter(|m| !m.hidden)?))))
     }
 
     /// Delivers one queued item, keeping each conversation's events in seq order.
@@ -261,14 +269,8 @@ impl Session {
             None => {
                 // A conversation this connection has not seen: a lobby joined or a chat
                 // opened while connected. Check once that the user really belongs to it.
-                let access = self
-                    .state
-                    .store
-                    .conversation_access(conversation, self.me())
-                    .await
-                    .map_err(internal)?;
-                match access.and_then(|a| a.member).filter(|m| !m.hidden) {
-                    Some(member) => {
+                match self.visible_membership(conversation).await? {
+                    Some((_, member)) => {
                         // Start from the user's own `member.joined` when it is older than
                         // this event (events can reach the hub out of order), so it and what
                         // followed are not skipped.

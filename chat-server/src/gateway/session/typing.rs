@@ -7,7 +7,7 @@ use std::time::Duration;
 use chat_core::v1::{ConversationId, ServerFrame};
 use tokio::time::Instant;
 
-use super::{End, Session, internal};
+use super::{End, Session};
 use crate::error::Error;
 
 /// Typing renewals closer together than this are not broadcast again.
@@ -29,15 +29,7 @@ impl Session {
             // Each broadcast (at most one per throttle period) asks the store whether the
             // user still belongs to the conversation: the session's own view may not have
             // caught up with a removal yet (its queue not drained, a gap being filled).
-            let member = self
-                .state
-                .store
-                .conversation_access(conversation, self.me())
-                .await
-                .map_err(internal)?
-                .and_then(|access| access.member)
-                .is_some_and(|member| !member.hidden);
-            if !member {
+            if self.visible_membership(conversation).await?.is_none() {
                 // The session's own view catches up in order through the queued departure
                 // event; only the typing is refused here.
                 let error = Error::NotFound("conversation");
