@@ -112,6 +112,9 @@ pub enum Command {
     /// Direct messages.
     #[command(subcommand)]
     Dm(DmCommand),
+    /// Pinned messages.
+    #[command(subcommand)]
+    Pins(PinsCommand),
     /// Mark a lobby (or, with --dm, a direct chat) read up to its newest message.
     #[command(after_help = "Examples:\n  chat read general\n  chat read --dm bob")]
     Read {
@@ -369,6 +372,84 @@ pub enum MsgCommand {
         after_help = "Example (the newest message of general):\n  chat msg delete \"$(chat msg history general --limit 1 --json | jq -r '.items[0].id')\""
     )]
     Delete {
+        /// The message id.
+        message: String,
+    },
+    /// Answer a message of a lobby: the reply quotes it.
+    #[command(
+        after_help = "Example (answer the newest message of general):\n  chat msg reply general \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\" ok"
+    )]
+    Reply {
+        /// The lobby (id or name).
+        lobby: String,
+        /// The id of the message answered.
+        message: String,
+        #[command(flatten)]
+        text: Text,
+    },
+    /// React to a message with an emoji (or a :shortcode: naming one).
+    #[command(
+        after_help = "Examples (the newest message of general):\n  chat msg react \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\" 👍\n  chat msg react \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\" :tada:"
+    )]
+    React {
+        /// The message id.
+        message: String,
+        /// The emoji, or a :shortcode: such as :+1:.
+        emoji: String,
+    },
+    /// Take your reaction back.
+    #[command(
+        after_help = "Example (the newest message of general):\n  chat msg unreact \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\" :+1:"
+    )]
+    Unreact {
+        /// The message id.
+        message: String,
+        /// The emoji, or its :shortcode:.
+        emoji: String,
+    },
+    /// Who reacted to a message with an emoji, first reacted first (one page).
+    #[command(
+        after_help = "Example (the newest message of general):\n  chat msg reactors \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\" :+1: --json"
+    )]
+    Reactors {
+        /// The message id.
+        message: String,
+        /// The emoji, or its :shortcode:.
+        emoji: String,
+        /// How many users, 1–100.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: u32,
+        /// The `next_cursor` of the previous page.
+        #[arg(long)]
+        after: Option<String>,
+    },
+}
+
+/// `chat pins …`
+#[derive(Debug, Subcommand)]
+pub enum PinsCommand {
+    /// A lobby's (or, with --dm, a direct chat's) pinned messages, newest pin first.
+    #[command(after_help = "Examples:\n  chat pins list general\n  chat pins list --dm bob --json")]
+    List {
+        /// The lobby (id or name), or the user with --dm.
+        target: String,
+        /// The target is a user: the direct chat with them.
+        #[arg(long)]
+        dm: bool,
+    },
+    /// Pin a message (lobby admins; either participant of a direct chat).
+    #[command(
+        after_help = "Example (the newest message of general):\n  chat pins pin \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\""
+    )]
+    Pin {
+        /// The message id.
+        message: String,
+    },
+    /// Unpin a message.
+    #[command(
+        after_help = "Example (the newest message of general):\n  chat pins unpin \"$(chat msg history general --limit 1 --json | jq -r .items[0].id)\""
+    )]
+    Unpin {
         /// The message id.
         message: String,
     },

@@ -131,12 +131,35 @@ impl Printer {
         } else {
             String::new()
         };
+        let quote = message.reply_to.as_ref().map_or(String::new(), |r| {
+            let text = if r.deleted {
+                "(deleted message)".to_owned()
+            } else {
+                let who = r
+                    .author
+                    .as_ref()
+                    .map_or("(deleted user)", |a| a.username.as_str());
+                format!("{who}: {}", r.excerpt.lines().next().unwrap_or_default())
+            };
+            format!("{}\n  ", self.dim(&format!("↪ {text}")))
+        });
+        let reactions: String = message
+            .reactions
+            .iter()
+            .map(|r| format!(" {}{}", r.emoji, r.count))
+            .collect();
+        let pinned = if message.pinned_at.is_some() {
+            self.dim(" (pinned)")
+        } else {
+            String::new()
+        };
         format!(
-            "{} {} {}: {}{edited}",
+            "{quote}{} {} {}: {}{edited}{pinned}{}",
             self.dim(&format!("#{}", message.seq)),
             self.dim(&local_time(&message.created_at)),
             self.accent(&author),
-            message.content
+            message.content,
+            self.dim(&reactions),
         )
     }
 }

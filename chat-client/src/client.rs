@@ -7,11 +7,11 @@ use chat_core::v1::endpoints::{self as api, Binary, Endpoint, NoBody, NoContent,
 use chat_core::v1::{
     Account, AddMemberRequest, AdminMessagesQuery, AdminUser, AdminUserPage, ApiToken, AuditPage,
     AuthResponse, Chat, ChatId, ConversationId, CreateApiTokenRequest, CreateClientTokenRequest,
-    CreateLobbyRequest, CreatedApiToken, EditMessageRequest, ErrorBody, HistoryQuery, ListQuery,
-    Lobby, LobbyId, LobbyPage, LoginRequest, MarkReadRequest, Member, MemberPage, Message,
-    MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest, PageQuery, ReadCursor,
-    RegisterRequest, Role, SendMessageRequest, ServerStats, TokenId, UpdateAccountRequest,
-    UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
+    CreateLobbyRequest, CreatedApiToken, EditMessageRequest, Emoji, ErrorBody, HistoryQuery,
+    ListQuery, Lobby, LobbyId, LobbyPage, LoginRequest, MarkReadRequest, Member, MemberPage,
+    Message, MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest, PageQuery, Pin,
+    ReactorPage, ReadCursor, RegisterRequest, Role, SendMessageRequest, ServerStats, TokenId,
+    UpdateAccountRequest, UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -450,14 +450,45 @@ impl Client {
         content: MessageContent,
         nonce: Option<Nonce>,
     ) -> Result<Message, Error> {
-        let request = SendMessageRequest { content, nonce };
+        let request = SendMessageRequest {
+            content,
+            nonce,
+            reply_to: None,
+        };
+        self.post_message(conversation, &request).await
+    }
+
+    /// Posts a message that answers `reply_to`, a message of the same conversation; the
+    /// message comes back with a preview of the one it answers.
+    pub async fn reply(
+        &self,
+        conversation: impl Into<Conversation>,
+        reply_to: MessageId,
+        content: MessageContent,
+        nonce: Option<Nonce>,
+    ) -> Result<Message, Error> {
+        let request = SendMessageRequest {
+            content,
+            nonce,
+            reply_to: Some(reply_to),
+        };
+        self.post_message(conversation, &request).await
+    }
+
+    /// Posts a message as `request` describes it (text, nonce, the message it answers).
+    pub async fn post_message(
+        &self,
+        conversation: impl Into<Conversation>,
+        request: &SendMessageRequest,
+    ) -> Result<Message, Error> {
+        let request = Some(request);
         match conversation.into() {
             Conversation::Lobby(lobby_id) => {
-                self.call(&api::SendLobbyMessage { lobby_id }, None, Some(&request))
+                self.call(&api::SendLobbyMessage { lobby_id }, None, request)
                     .await
             }
             Conversation::Chat(chat_id) => {
-                self.call(&api::SendChatMessage { chat_id }, None, Some(&request))
+                self.call(&api::SendChatMessage { chat_id }, None, request)
                     .await
             }
         }
@@ -530,6 +561,75 @@ impl Client {
         }
     }
 
+    // ---- reactions and pins ----
+
+    /// Reacts to a message with `emoji` (idempotent).
+    pub async fn react(&self, message: MessageId, emoji: Emoji) -> Result<(), Error> {
+        let endpoint = api::React {
+            message_id: message,
+            emoji,
+        };
+        self.no_content(&endpoint, None).await
+    }
+
+    /// Takes the caller's `emoji` reaction off a message (idempotent).
+    pub async fn unreact(&self, message: MessageId, emoji: Emoji) -> Result<(), Error> {
+        let endpoint = api::Unreact {
+            message_id: message,
+            emoji,
+        };
+        self.no_content(&endpoint, None).await
+    }
+
+    /// One page of who reacted to a message with `emoji`, first reacted first.
+    pub async fn reactors(
+        &self,
+        message: MessageId,
+        emoji: Emoji,
+        query: &PageQuery,
+    ) -> Result<ReactorPage, Error> {
+        let endpoint = api::Reactors {
+            message_id: message,
+            emoji,
+        };
+        self.call(&endpoint, Some(query), None).await
+    }
+
+    /// Pins a message (lobby admins; either participant of a chat; idempotent).
+    pub async fn pin(&self, message: MessageId) -> Result<(), Error> {
+        self.no_content(
+            &api::PinMessage {
+                message_id: message,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// Unpins a message (idempotent).
+    pub async fn unpin(&self, message: MessageId) -> Result<(), Error> {
+        self.no_content(
+            &api::UnpinMessage {
+                message_id: message,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// A conversation's pinned messages, newest pin first.
+    pub async fn pins(&self, conversation: impl Into<Conversation>) -> Result<Vec<Pin>, Error> {
+        let list = match conversation.into() {
+            Conversation::Lobby(lobby_id) => {
+                self.call(&api::LobbyPins { lobby_id }, None, None).await?
+            }
+            Conversation::Chat(chat_id) => {
+                self.call(&api::ChatPins { chat_id }, None, None).await?
+            }
+        };
+        Ok(list.items)
+    }
+
     // ---- chats ----
 
     /// Opens (or finds) the chat with a user. Returns the chat and whether it is new.
@@ -581,7 +681,11 @@ impl Client {
         self.call(
             &api::SendToUser { user_id: user },
             None,
-            Some(&SendMessageRequest { content, nonce }),
+            Some(&SendMessageRequest {
+                content,
+                nonce,
+                reply_to: None,
+            }),
         )
         .await
     }

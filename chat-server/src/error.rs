@@ -13,7 +13,7 @@ use salvo::http::{ParseError, StatusCode};
 use salvo::oapi::{Components, EndpointOutRegister, Operation, ToSchema};
 use salvo::prelude::*;
 
-use crate::store::StoreError;
+use crate::store::{Outage, StoreError};
 
 /// The message of a `415` for a body that should have been JSON.
 pub const NOT_JSON: &str = "the body must be JSON, sent with Content-Type: application/json";
@@ -68,7 +68,55 @@ pub enum Error {
     Internal(String),
     /// The database failed; the cause stays attached, so logs show its whole chain.
     #[error("the store failed")]
-    Store(#[from] StoreError),
+    Store(StoreError),
+    /// The server cannot serve the request now (its database is down, its disk is full); the
+    /// same request may succeed later.
+    #[error("unavailable: {outage:?}: {cause}")]
+    Unavailable {
+        /// What is down.
+        outage: Outage,
+        /// The failure, for the log.
+        cause: String,
+    },
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error.outage() {
+            Some(outage) => Self::Unavailable {
+                outage,
+                cause: chain(&error),
+            },
+            None => Self::Store(error),
+        }
+    }
+}
+
+/// An error and every cause in its source chain ("a: b: c"); a cause whose message its
+/// wrapper already printed is not repeated.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        let message = e.to_string();
+        if !text.ends_with(&message) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&message);
+        }
+        cause = e.source();
+    }
+    text
+}
+
+/// How long a client should wait before retrying during an outage: a database restart or a
+/// failover takes seconds; freeing disk space takes a person.
+fn outage_retry_after(outage: Outage) -> Duration {
+    match outage {
+        Outage::Unreachable => Duration::from_secs(2),
+        Outage::StorageFull => Duration::from_secs(30),
+    }
 }
 
 impl Error {
@@ -77,20 +125,26 @@ impl Error {
     pub fn internal_cause(&self) -> Option<String> {
         match self {
             Self::Internal(cause) => Some(cause.clone()),
-            Self::Store(e) => {
-                let mut text = String::from("the store failed");
-                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
-                while let Some(e) = cause {
-                    // A cause whose message its wrapper already printed is not repeated.
-                    let message = e.to_string();
-                    if !text.ends_with(&message) {
-                        text.push_str(": ");
-                        text.push_str(&message);
-                    }
-                    cause = e.source();
-                }
-                Some(text)
-            }
+            Self::Store(e) => Some(chain(e)),
+            _ => None,
+        }
+    }
+
+    /// Logs what the operator must know of this error: failures of the server at `error`, an
+    /// outage at `warn` (it is the environment's, and each request meeting it says so).
+    pub fn log(&self, context: &'static str) {
+        if let Some(cause) = self.internal_cause() {
+            tracing::error!(%cause, "{context} failed");
+        } else if let Self::Unavailable { cause, .. } = self {
+            tracing::warn!(%cause, "{context} failed: unavailable");
+        }
+    }
+
+    /// When a retry may succeed, for errors that say so.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::Unavailable { outage, .. } => Some(outage_retry_after(*outage)),
             _ => None,
         }
     }
@@ -146,9 +200,16 @@ impl Error {
             }
             Self::RateLimited { retry_after } => {
                 ErrorBody::new(ErrorCode::RateLimited, "too many requests; try again later")
-                    .with_details(serde_json::json!({
-                        "retry_after_ms": u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX)
-                    }))
+                    .with_details(serde_json::json!({ "retry_after_ms": millis(*retry_after) }))
+            }
+            Self::Unavailable { outage, .. } => {
+                let message = match outage {
+                    Outage::Unreachable => "the server's database is unavailable; try again later",
+                    Outage::StorageFull => "the server's storage is full; try again later",
+                };
+                ErrorBody::new(ErrorCode::Unavailable, message).with_details(serde_json::json!({
+                    "retry_after_ms": millis(outage_retry_after(*outage))
+                }))
             }
             Self::Internal(_) | Self::Store(_) => {
                 ErrorBody::new(ErrorCode::Internal, "the server failed")
@@ -160,18 +221,9 @@ impl Error {
 impl Error {
     /// The WebSocket `error` frame of this error, echoing the failed frame's nonce.
     pub fn to_frame(&self, nonce: Option<chat_core::v1::Nonce>) -> chat_core::v1::ServerFrame {
-        if let Some(cause) = self.internal_cause() {
-            tracing::error!(%cause, "frame failed");
-        }
+        self.log("frame");
         let body = self.to_body();
-        let retry_after_ms = match self {
-            Self::RateLimited { retry_after } => Some(
-                u64::try_from(retry_after.as_millis())
-                    .unwrap_or(u64::MAX)
-                    .max(1),
-            ),
-            _ => None,
-        };
+        let retry_after_ms = self.retry_after().map(|after| millis(after).max(1));
         chat_core::v1::ServerFrame::Error {
             code: body.error.code,
             message: body.error.message,
@@ -179,6 +231,10 @@ impl Error {
             retry_after_ms,
         }
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Writes `body` as the response, with the status of its code.
@@ -192,10 +248,8 @@ pub fn render_error(res: &mut Response, body: &ErrorBody) {
 #[async_trait]
 impl Writer for Error {
     async fn write(self, _req: &mut Request, _depot: &mut Depot, res: &mut Response) {
-        if let Some(cause) = self.internal_cause() {
-            tracing::error!(%cause, "request failed");
-        }
-        if let Self::RateLimited { retry_after } = &self {
+        self.log("request");
+        if let Some(retry_after) = self.retry_after() {
             // Whole seconds, rounded up, so a client waiting that long is never early.
             let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
             res.headers_mut()
@@ -236,6 +290,10 @@ impl EndpointOutRegister for Error {
                 "Too many requests (`rate_limited`); see `Retry-After`.",
             ),
             ("500", "The server failed (`internal`)."),
+            (
+                "503",
+                "The database is unavailable or the disk full (`unavailable`); see `Retry-After`.",
+            ),
         ] {
             operation.responses.insert(
                 status,

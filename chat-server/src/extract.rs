@@ -7,7 +7,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use chat_core::v1::{PageLimit, UserId};
+use chat_core::v1::{PageLimit, UserId, ValidationError};
 use salvo::extract::{Extractible, Metadata};
 use salvo::http::Method;
 use salvo::http::ParseError;
@@ -522,6 +522,45 @@ impl<T: ToSchema> EndpointArgRegister for PathId<T> {
             Parameter::new(arg)
                 .location(ParameterIn::Path)
                 .description("An id.")
+                .schema(T::to_schema(components))
+                .required(true),
+        );
+    }
+}
+
+/// A value other than an id from the path segment named like the handler argument (an
+/// emoji, say), parsed by its chat-core type: a malformed one is `422`, naming the segment.
+pub struct PathValue<T>(pub T);
+
+impl<'ex, T: FromStr<Err = ValidationError> + Send> Extractible<'ex> for PathValue<T> {
+    fn metadata() -> &'static Metadata {
+        static METADATA: Metadata = Metadata::new("");
+        &METADATA
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract(_req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, Error> {
+        Err(Error::Internal(
+            "path values need their argument name".into(),
+        ))
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract_with_arg(
+        req: &'ex mut Request,
+        _depot: &'ex mut Depot,
+        arg: &str,
+    ) -> Result<Self, Error> {
+        let text: String = req.param(arg).unwrap_or_default();
+        text.parse::<T>().map(Self).map_err(Error::Validation)
+    }
+}
+
+impl<T: ToSchema> EndpointArgRegister for PathValue<T> {
+    fn register(components: &mut Components, operation: &mut Operation, arg: &str) {
+        operation.parameters.insert(
+            Parameter::new(arg)
+                .location(ParameterIn::Path)
                 .schema(T::to_schema(components))
                 .required(true),
         );

@@ -179,6 +179,19 @@ fn hsl_to_rgb(hue: u16, saturation: f32, lightness: f32) -> image::Rgb<u8> {
     image::Rgb([channel(r), channel(g), channel(b)])
 }
 
+/// The error of a failed image write: an outage when the disk is full (the upload may be
+/// retried once there is space), else a failure of the server.
+fn write_failed(e: std::io::Error) -> Error {
+    if crate::store::is_storage_full(&e) {
+        Error::Unavailable {
+            outage: crate::store::Outage::StorageFull,
+            cause: format!("writing an image failed: {e}"),
+        }
+    } else {
+        Error::Internal(format!("writing an image failed: {e}"))
+    }
+}
+
 /// Where the images of one kind live.
 #[derive(Debug, Clone)]
 pub struct ImageDir(PathBuf);
@@ -195,13 +208,20 @@ impl ImageDir {
 
     /// Stores an image, replacing the old one atomically.
     pub async fn put(&self, id: &str, png: Vec<u8>) -> Result<(), Error> {
-        let io = |e: std::io::Error| Error::Internal(format!("writing an image failed: {e}"));
-        tokio::fs::create_dir_all(&self.0).await.map_err(io)?;
-        let temporary = self.0.join(format!(".{id}.{}.tmp", crate::clock::new_id()));
-        tokio::fs::write(&temporary, png).await.map_err(io)?;
-        tokio::fs::rename(&temporary, self.path(id))
+        tokio::fs::create_dir_all(&self.0)
             .await
-            .map_err(io)
+            .map_err(write_failed)?;
+        let temporary = self.0.join(format!(".{id}.{}.tmp", crate::clock::new_id()));
+        let written = match tokio::fs::write(&temporary, png).await {
+            Ok(()) => tokio::fs::rename(&temporary, self.path(id)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
+            // A full disk leaves a partial file behind; it would hold the space it took.
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(write_failed(e));
+        }
+        Ok(())
     }
 
     /// The stored image, if any.

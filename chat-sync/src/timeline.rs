@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chat_core::v1::{
     Author, ConversationId, ConversationState, Message, MessageContent, MessageId, MessagePage,
-    Nonce, ServerFrame, Timestamp, UserId,
+    Nonce, Reaction, ReactionEvent, ServerFrame, Timestamp, UserId,
 };
 
 /// A message sent but not acknowledged yet: its local echo.
@@ -371,13 +371,35 @@ impl Timeline {
                         self.unread += 1;
                     }
                 }
-                self.upsert(message, true)
+                self.upsert_event(message)
             }
             ServerFrame::MessageUpdated {
                 conversation_id,
                 message,
                 ..
-            } if *conversation_id == self.conversation => self.upsert(message, true),
+            } if *conversation_id == self.conversation => self.upsert_event(message),
+            ServerFrame::ReactionAdded(event) | ServerFrame::ReactionRemoved(event)
+                if event.conversation_id == self.conversation =>
+            {
+                let added = matches!(frame, ServerFrame::ReactionAdded(_));
+                self.apply_reaction(event, added)
+            }
+            ServerFrame::MessagePinned(event) | ServerFrame::MessageUnpinned(event)
+                if event.conversation_id == self.conversation =>
+            {
+                let pinned_at = matches!(frame, ServerFrame::MessagePinned(_)).then_some(event.at);
+                match self
+                    .messages
+                    .values_mut()
+                    .find(|m| m.id == event.message_id)
+                {
+                    Some(message) if message.pinned_at != pinned_at => {
+                        message.pinned_at = pinned_at;
+                        true
+                    }
+                    _ => false,
+                }
+            }
             ServerFrame::MessageDeleted {
                 conversation_id,
                 message_seq,
@@ -481,6 +503,56 @@ impl Timeline {
 
     fn is_mine(&self, message: &Message) -> bool {
         self.me.is_some() && message.author.as_ref().map(|a| a.id) == self.me
+    }
+
+    /// A message from an event: events carry no reactions (reaction events keep them), so a
+    /// held copy's reactions stay.
+    fn upsert_event(&mut self, message: &Message) -> bool {
+        match self.messages.get(&message.seq) {
+            Some(held) if !held.reactions.is_empty() => {
+                let mut message = message.clone();
+                message.reactions.clone_from(&held.reactions);
+                self.upsert(&message, true)
+            }
+            _ => self.upsert(message, true),
+        }
+    }
+
+    /// A reaction event: the emoji's count becomes the event's (so applying one twice, or
+    /// after a page that already counted it, changes nothing); a new emoji goes last.
+    fn apply_reaction(&mut self, event: &ReactionEvent, added: bool) -> bool {
+        let mine = self.me == Some(event.user_id);
+        let Some(message) = self
+            .messages
+            .values_mut()
+            .find(|m| m.id == event.message_id)
+        else {
+            return false;
+        };
+        let before = message.reactions.clone();
+        match message
+            .reactions
+            .iter()
+            .position(|r| r.emoji == event.emoji)
+        {
+            Some(i) if event.count == 0 => {
+                message.reactions.remove(i);
+            }
+            Some(i) => {
+                let reaction = &mut message.reactions[i];
+                reaction.count = event.count;
+                if mine {
+                    reaction.me = added;
+                }
+            }
+            None if event.count > 0 => message.reactions.push(Reaction {
+                emoji: event.emoji.clone(),
+                count: event.count,
+                me: mine && added,
+            }),
+            None => {}
+        }
+        message.reactions != before
     }
 
     /// Inserts a message or a newer copy of one; `match_echo`: a message of ours that is new

@@ -1,7 +1,7 @@
 //! Slash commands: parsed into [`Command`] with chat-core's newtypes, so a bad lobby name or
 //! username is refused in the input line, before anything goes to the server.
 
-use chat_core::v1::{Description, LobbyName, Username};
+use chat_core::v1::{Description, Emoji, LobbyName, MessageContent, Username};
 
 /// Every command with its usage and what it does, for completion and `/help`.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -13,6 +13,27 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/kick", "/kick <user>", "remove a user from this lobby"),
     ("/topic", "/topic [text]", "show or set this lobby's topic"),
     ("/delete", "/delete", "delete your last message here"),
+    (
+        "/reply",
+        "/reply <text>",
+        "answer the newest message here, quoting it",
+    ),
+    (
+        "/react",
+        "/react <emoji>",
+        "react to the newest message (👍 or :+1:)",
+    ),
+    (
+        "/unreact",
+        "/unreact <emoji>",
+        "take your reaction to the newest message back",
+    ),
+    (
+        "/pin",
+        "/pin",
+        "pin the newest message (lobby admins; anyone in a chat)",
+    ),
+    ("/unpin", "/unpin", "unpin the newest pinned message"),
     ("/members", "/members", "toggle the member list"),
     ("/community", "/community", "discover public lobbies"),
     ("/help", "/help", "show key bindings and commands"),
@@ -48,6 +69,12 @@ pub enum Command {
     Topic(Option<Description>),
     /// Delete the user's last message in the current conversation.
     Delete,
+    /// Answer the newest message of the current conversation.
+    Reply(MessageContent),
+    /// React to the newest message (`true`) or take the reaction back.
+    React(Emoji, bool),
+    /// Pin the newest message (`true`), or unpin the newest pinned one.
+    Pin(bool),
     /// Toggle the member list.
     Members,
     /// Open the community view.
@@ -115,6 +142,16 @@ pub fn parse(line: &str) -> Result<Command, CommandError> {
             Description::parse(rest).map_err(invalid)?,
         ))),
         "/delete" => Ok(Command::Delete),
+        "/reply" if rest.is_empty() => Err(usage(name)),
+        "/reply" => Ok(Command::Reply(
+            MessageContent::parse(rest).map_err(invalid)?,
+        )),
+        "/react" | "/unreact" => Ok(Command::React(
+            Emoji::parse(one(name)?).map_err(invalid)?,
+            name == "/react",
+        )),
+        "/pin" => Ok(Command::Pin(true)),
+        "/unpin" => Ok(Command::Pin(false)),
         "/members" => Ok(Command::Members),
         "/community" => Ok(Command::Community),
         "/help" => Ok(Command::Help),

@@ -5,7 +5,8 @@ use std::fmt;
 
 use chat_client::Conversation as Target;
 use chat_core::v1::{
-    ChatId, ConversationId, Description, LobbyId, LobbyName, MessageContent, MessageId, Username,
+    ChatId, ConversationId, Description, Emoji, LobbyId, LobbyName, MessageContent, MessageId,
+    Username,
 };
 
 /// A secret (password, token) whose `Debug` does not show it.
@@ -75,6 +76,31 @@ pub enum Effect {
     },
     /// Delete a message.
     Delete(MessageId),
+    /// Post a reply to a message.
+    Reply {
+        /// Where.
+        conversation: ConversationId,
+        /// The message answered.
+        reply_to: MessageId,
+        /// The text.
+        content: MessageContent,
+    },
+    /// React to a message (`true`) or take the reaction back.
+    React {
+        /// Which.
+        message: MessageId,
+        /// With what.
+        emoji: Emoji,
+        /// Add or remove.
+        add: bool,
+    },
+    /// Pin (`true`) or unpin a message.
+    Pin {
+        /// Which.
+        message: MessageId,
+        /// Pin or unpin.
+        pin: bool,
+    },
     /// Tell the conversation the user is typing.
     Typing(ConversationId),
     /// Move the read cursor.

@@ -40,7 +40,7 @@ pub enum NetEvent {
         unauthorized: bool,
     },
     /// Something from the gateway.
-    Gateway(GatewayEvent),
+    Gateway(Box<GatewayEvent>),
     /// The user's lobbies and chats, from REST.
     Conversations {
         /// Lobbies the user is a member of.
@@ -81,8 +81,8 @@ pub enum NetEvent {
     Sent {
         /// The nonce.
         nonce: String,
-        /// The stored message.
-        message: Message,
+        /// The stored message (boxed: it is most of the enum's size).
+        message: Box<Message>,
     },
     /// A send failed.
     SendFailed {

@@ -258,6 +258,12 @@ pub struct Msg {
     pub edited: bool,
     /// Whether it was deleted.
     pub deleted: bool,
+    /// The quote of the message it answers: `author: excerpt`, or that it was deleted.
+    pub reply: Option<String>,
+    /// Its reactions, first reacted first: emoji, count, whether the user is among them.
+    pub reactions: Vec<(String, u32, bool)>,
+    /// Whether it is pinned.
+    pub pinned: bool,
 }
 
 /// An own message not yet acknowledged.
@@ -436,6 +442,20 @@ impl Msg {
             created_ms: message.created_at.unix_millis(),
             edited: message.edited_at.is_some(),
             deleted: false,
+            reply: message.reply_to.as_ref().map(|r| {
+                if r.deleted {
+                    "(deleted message)".to_owned()
+                } else {
+                    let text = r.excerpt.lines().next().unwrap_or_default();
+                    format!("{}: {text}", author_name(r.author.as_ref()))
+                }
+            }),
+            reactions: message
+                .reactions
+                .iter()
+                .map(|r| (r.emoji.as_str().to_owned(), r.count, r.me))
+                .collect(),
+            pinned: message.pinned_at.is_some(),
         }
     }
 
@@ -450,6 +470,9 @@ impl Msg {
             created_ms: message.created_at.unix_millis(),
             edited: false,
             deleted: true,
+            reply: None,
+            reactions: Vec::new(),
+            pinned: false,
         }
     }
 }

@@ -69,7 +69,7 @@ impl Worker {
                 },
                 event = next_event(&mut self.gateway) => match event {
                     Some(event) => {
-                        if self.report(NetEvent::Gateway(event)).await.is_err() {
+                        if self.report(NetEvent::Gateway(Box::new(event))).await.is_err() {
                             break;
                         }
                     }
@@ -166,7 +166,10 @@ impl Worker {
                 tokio::spawn(async move {
                     let event = match sent {
                         Ok(answer) => match answer.await {
-                            Ok(message) => NetEvent::Sent { nonce, message },
+                            Ok(message) => NetEvent::Sent {
+                                nonce,
+                                message: Box::new(message),
+                            },
                             Err(e) => NetEvent::SendFailed {
                                 nonce,
                                 reason: describe(&e),
@@ -206,6 +209,57 @@ impl Worker {
                         let event = match answer.await {
                             Ok(()) => NetEvent::Done("message deleted".into()),
                             Err(e) => NetEvent::Failed(format!("delete: {}", describe(&e))),
+                        };
+                        let _ = events.send(Event::Net(event)).await;
+                    });
+                }
+            }
+            Effect::Reply {
+                conversation,
+                reply_to,
+                content,
+            } => {
+                if let Some(gateway) = &self.gateway {
+                    let answer = gateway.reply(conversation, reply_to, content);
+                    let events = self.events.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = answer.await {
+                            let event = NetEvent::Failed(format!("reply: {}", describe(&e)));
+                            let _ = events.send(Event::Net(event)).await;
+                        }
+                    });
+                }
+            }
+            Effect::React {
+                message,
+                emoji,
+                add,
+            } => {
+                if let Some(gateway) = &self.gateway {
+                    let answer = if add {
+                        futures_util::future::Either::Left(gateway.react(message, emoji))
+                    } else {
+                        futures_util::future::Either::Right(gateway.unreact(message, emoji))
+                    };
+                    let events = self.events.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = answer.await {
+                            let event = NetEvent::Failed(format!("reaction: {}", describe(&e)));
+                            let _ = events.send(Event::Net(event)).await;
+                        }
+                    });
+                }
+            }
+            Effect::Pin { message, pin } => {
+                if let Some(gateway) = &self.gateway {
+                    let answer = gateway.set_pinned(message, pin);
+                    let events = self.events.clone();
+                    tokio::spawn(async move {
+                        let event = match answer.await {
+                            Ok(()) => {
+                                NetEvent::Done(if pin { "pinned" } else { "unpinned" }.into())
+                            }
+                            Err(e) => NetEvent::Failed(format!("pin: {}", describe(&e))),
                         };
                         let _ = events.send(Event::Net(event)).await;
                     });

@@ -4,7 +4,9 @@
 //   node chat-wasm/e2e/e2e.mjs
 //
 // Environment: CHAT_SERVER_BIN (default target/debug/chat-server), CHROMIUM
-// (default /usr/bin/chromium), E2E_OUT (screenshots; default target/e2e).
+// (default /usr/bin/chromium), E2E_OUT (screenshots; default target/e2e). The server embeds
+// chat-wasm/web/ at build time; CHAT_WEB_DIR=chat-wasm/web (passed on to it) tests the files
+// on disk without rebuilding it.
 // Every wait is on a page condition with a timeout; nothing sleeps.
 
 import { spawn } from "node:child_process";
@@ -186,6 +188,8 @@ async function main() {
   await oops.locator(".delete").click();
   await message(bob, "oops, wrong lobby").waitFor({ state: "detached" });
 
+  await repliesReactionsPins(alice, bob);
+
   step("bob starts a direct chat; alice gets it with an unread count");
   await bob.click("#new-chat");
   await bob.fill("#people-search", "ali");
@@ -253,6 +257,76 @@ async function main() {
   if (problems.length > 0) {
     throw new Error("the pages reported errors:\n" + problems.join("\n"));
   }
+}
+
+/** Replies, reactions and pins in the lobby alice created (so she is its admin). */
+async function repliesReactionsPins(alice, bob) {
+  const byText = (page, text) => page.locator("#message-list .msg", {
+    has: page.locator(".content", { hasText: text }),
+  });
+  const bobsId = await byText(alice, "hi alice, bob here").getAttribute("data-id");
+  const target = (page) => page.locator(`#message-list .msg[data-id="${bobsId}"]`);
+
+  step("alice replies to bob's message; bob sees the quote live");
+  await target(alice).hover();
+  await target(alice).locator('[data-testid="reply"]').click();
+  await alice.locator("#reply-bar", { hasText: "Replying to Bob: hi alice, bob here" }).waitFor();
+  await alice.fill("#composer-input", "good point, bob");
+  await alice.press("#composer-input", "Enter");
+  await alice.locator("#reply-bar").waitFor({ state: "hidden" });
+  const quote = byText(bob, "good point, bob").locator('[data-testid="reply-quote"]');
+  await quote.locator(".reply-author", { hasText: /^Bob$/ }).waitFor();
+  await quote.locator(".reply-excerpt", { hasText: /^hi alice, bob here$/ }).waitFor();
+  if (await quote.getAttribute("data-reply-to") !== bobsId) throw new Error("the quote names another message");
+
+  step("the emoji picker opens from React and Escape closes it");
+  await target(bob).hover();
+  await target(bob).locator('[data-testid="react"]').click();
+  await bob.locator("#emoji-picker").waitFor();
+  await bob.locator("#emoji-search:focus").waitFor();
+  await bob.keyboard.press("Escape");
+  await bob.locator("#emoji-picker").waitFor({ state: "hidden" });
+
+  step("bob reacts 👍 through the picker's search; alice sees 👍 1 live; bob's chip is pressed");
+  await target(bob).hover();
+  await target(bob).locator('[data-testid="react"]').click();
+  await bob.fill("#emoji-search", "thumbs");
+  await bob.locator('#emoji-grid [data-emoji="👍"]').click();
+  await bob.locator("#emoji-picker").waitFor({ state: "hidden" });
+  const chip = (page) => target(page).locator('[data-testid="reaction"][data-emoji="👍"]');
+  await chip(alice).filter({ hasText: "👍 1" }).and(alice.locator('[aria-pressed="false"]')).waitFor();
+  await chip(bob).filter({ hasText: "👍 1" }).and(bob.locator('[aria-pressed="true"]')).waitFor();
+
+  step("alice clicks the chip to add hers; both see 👍 2");
+  await chip(alice).click();
+  await chip(alice).filter({ hasText: "👍 2" }).and(alice.locator('[aria-pressed="true"]')).waitFor();
+  await chip(bob).filter({ hasText: "👍 2" }).and(bob.locator('[aria-pressed="true"]')).waitFor();
+
+  step("alice, the lobby's admin, pins bob's message; her open pins panel and bob's timeline follow live");
+  await alice.click("#pins-toggle");
+  await alice.locator("#pins-list", { hasText: "Nothing is pinned yet." }).waitFor();
+  await target(alice).hover();
+  await target(alice).locator('[data-testid="pin"]').click();
+  await target(bob).locator('[data-testid="pin-marker"]').waitFor();
+  await target(alice).locator('[data-testid="pin-marker"]').waitFor();
+  await target(alice).locator('[data-testid="unpin"]').waitFor({ state: "attached" });
+  await alice.locator(`#pins-list [data-testid="pin-item"][data-id="${bobsId}"]`, { hasText: "hi alice, bob here" }).waitFor();
+
+  step("bob's pins panel lists it, pinned by Alice");
+  await bob.click("#pins-toggle");
+  const pin = bob.locator(`#pins-list [data-testid="pin-item"][data-id="${bobsId}"]`);
+  await pin.filter({ hasText: "hi alice, bob here" }).filter({ hasText: "Pinned by Alice" }).waitFor();
+
+  step("bob is no lobby admin: no Pin action for him");
+  await target(bob).hover();
+  await target(bob).locator('[data-testid="react"]').waitFor();
+  const pinActions = await bob.locator('#message-list [data-testid="pin"], #message-list [data-testid="unpin"], #pins-list [data-testid="pin-item-unpin"]').count();
+  if (pinActions !== 0) throw new Error(`bob sees ${pinActions} pin actions in a lobby he does not administer`);
+
+  mkdirSync(outDir, { recursive: true });
+  await alice.screenshot({ path: join(outDir, "alice-reactions.png") });
+  await bob.screenshot({ path: join(outDir, "bob-reactions.png") });
+  console.log(`screenshots: ${join(outDir, "alice-reactions.png")}, ${join(outDir, "bob-reactions.png")}`);
 }
 
 const started = Date.now();

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use chat_core::v1::endpoints::{self as api, Endpoint as _, NoBody, NoContent};
 use chat_core::v1::{
     AuthResponse, ChatId, ClientFrame, ConversationId, CreateLobbyRequest, Description,
-    DisplayName, EditMessageRequest, HistoryQuery, LobbyId, LobbyName, LoginRequest,
+    DisplayName, EditMessageRequest, Emoji, HistoryQuery, LobbyId, LobbyName, LoginRequest,
     MarkReadRequest, Message, MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest,
     PageLimit, Password, ReadCursor, RegisterRequest, SendMessageRequest, UserId, Username,
     Visibility,
@@ -62,6 +62,14 @@ where
 pub(crate) fn parse_id<T: FromStr>(field: &str, text: &str) -> Result<T, ClientError> {
     text.parse()
         .map_err(|_| ClientError::BadRequest(format!("{field} is not a valid id: {text:?}")))
+}
+
+/// The message and emoji of a reaction request, checked before anything is sent.
+fn reaction_target(message_id: &str, emoji: &str) -> Result<(MessageId, Emoji), ClientError> {
+    Ok((
+        parse_id("message_id", message_id)?,
+        Emoji::parse(emoji).map_err(ClientError::Validation)?,
+    ))
 }
 
 fn promise(future: impl Future<Output = Result<JsValue, ClientError>> + 'static) -> Promise {
@@ -193,6 +201,7 @@ impl ChatClient {
         &self,
         route: Result<E, ClientError>,
         content: &str,
+        reply_to: Option<String>,
     ) -> Promise {
         let endpoint = self.endpoint();
         let path = route.map(|route| route.path());
@@ -200,9 +209,14 @@ impl ChatClient {
             .map_err(ClientError::from)
             .and_then(|content| {
                 let nonce = Nonce::new(crate::js::new_nonce())?;
+                let reply_to = reply_to
+                    .as_deref()
+                    .map(|id| parse_id::<MessageId>("reply_to", id))
+                    .transpose()?;
                 body::<E>(&SendMessageRequest {
                     content,
                     nonce: Some(nonce),
+                    reply_to,
                 })
             });
         promise(async move {
@@ -464,22 +478,115 @@ impl ChatClient {
     }
 
     /// Posts a message to a lobby (`POST /lobbies/{lobbyId}/messages`); answers the stored
-    /// message. Safe against retries: the same message is never posted twice.
+    /// message. Safe against retries: the same message is never posted twice. With
+    /// `replyTo`, the message answers that message of the lobby and carries its preview.
     #[wasm_bindgen(js_name = sendLobbyMessage, unchecked_return_type = "Promise<Message>")]
-    pub fn send_lobby_message(&self, lobby_id: &str, content: &str) -> Promise {
+    pub fn send_lobby_message(
+        &self,
+        lobby_id: &str,
+        content: &str,
+        reply_to: Option<String>,
+    ) -> Promise {
         self.send_to(
             parse_id("lobby_id", lobby_id).map(|lobby_id| api::SendLobbyMessage { lobby_id }),
             content,
+            reply_to,
         )
     }
 
-    /// Posts a message to a direct chat (`POST /chats/{chatId}/messages`).
+    /// Posts a message to a direct chat (`POST /chats/{chatId}/messages`), answering
+    /// `replyTo` when given.
     #[wasm_bindgen(js_name = sendChatMessage, unchecked_return_type = "Promise<Message>")]
-    pub fn send_chat_message(&self, chat_id: &str, content: &str) -> Promise {
+    pub fn send_chat_message(
+        &self,
+        chat_id: &str,
+        content: &str,
+        reply_to: Option<String>,
+    ) -> Promise {
         self.send_to(
             parse_id("chat_id", chat_id).map(|chat_id| api::SendChatMessage { chat_id }),
             content,
+            reply_to,
         )
+    }
+
+    /// Reacts to a message with an emoji or a `:shortcode:` for one
+    /// (`PUT /messages/{messageId}/reactions/{emoji}`; idempotent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn react(&self, message_id: &str, emoji: &str) -> Promise {
+        match reaction_target(message_id, emoji) {
+            Ok((message_id, emoji)) => self.call_empty(api::React { message_id, emoji }),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// Takes the user's reaction back (`DELETE /messages/{messageId}/reactions/{emoji}`;
+    /// idempotent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn unreact(&self, message_id: &str, emoji: &str) -> Promise {
+        match reaction_target(message_id, emoji) {
+            Ok((message_id, emoji)) => self.call_empty(api::Unreact { message_id, emoji }),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// Who reacted to a message with `emoji`, first reacted first
+    /// (`GET /messages/{messageId}/reactions/{emoji}`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<ReactorPage>")]
+    pub fn reactors(
+        &self,
+        message_id: &str,
+        emoji: &str,
+        after: Option<String>,
+        limit: Option<u32>,
+    ) -> Promise {
+        let request = reaction_target(message_id, emoji).and_then(|target| {
+            check_limit(limit)?;
+            Ok((target, list_query(None, after, limit)))
+        });
+        match request {
+            Ok(((message_id, emoji), query)) => {
+                self.get(api::Reactors { message_id, emoji }, query)
+            }
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// Pins a message (`PUT /messages/{messageId}/pin`: lobby admins, either participant of
+    /// a chat; idempotent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn pin(&self, message_id: &str) -> Promise {
+        match parse_id::<MessageId>("message_id", message_id) {
+            Ok(message_id) => self.call_empty(api::PinMessage { message_id }),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// Unpins a message (`DELETE /messages/{messageId}/pin`; idempotent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn unpin(&self, message_id: &str) -> Promise {
+        match parse_id::<MessageId>("message_id", message_id) {
+            Ok(message_id) => self.call_empty(api::UnpinMessage { message_id }),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// A lobby's pinned messages, newest pin first (`GET /lobbies/{lobbyId}/pins`).
+    #[wasm_bindgen(js_name = lobbyPins, unchecked_return_type = "Promise<PinList>")]
+    pub fn lobby_pins(&self, lobby_id: &str) -> Promise {
+        match parse_id::<LobbyId>("lobby_id", lobby_id) {
+            Ok(lobby_id) => self.get(api::LobbyPins { lobby_id }, String::new()),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
+    }
+
+    /// A direct chat's pinned messages, newest pin first (`GET /chats/{chatId}/pins`).
+    #[wasm_bindgen(js_name = chatPins, unchecked_return_type = "Promise<PinList>")]
+    pub fn chat_pins(&self, chat_id: &str) -> Promise {
+        match parse_id::<ChatId>("chat_id", chat_id) {
+            Ok(chat_id) => self.get(api::ChatPins { chat_id }, String::new()),
+            Err(error) => Promise::reject(&error.to_js()),
+        }
     }
 
     /// Sends a direct message to a user, opening the chat if needed
@@ -489,6 +596,7 @@ impl ChatClient {
         self.send_to(
             parse_id("user_id", user_id).map(|user_id| api::SendToUser { user_id }),
             content,
+            None,
         )
     }
 

@@ -35,8 +35,19 @@ export interface MemberPage { items: Member[]; next_cursor: string | null; }
 
 /** A message's author (null once the account is deleted). */
 export interface Author { id: Id; username: string; display_name: string; }
-/** A message; `seq` numbers the messages of its conversation without gaps. */
-export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; }
+/** What a reply shows of the message it answers, as that message is now. */
+export interface ReplyPreview { id: Id; author: Author | null; excerpt: string; deleted: boolean; }
+/** One emoji's reactions to a message; `me`: the user is one of them. */
+export interface Reaction { emoji: string; count: number; me: boolean; }
+/** A message; `seq` numbers the messages of its conversation without gaps. `reply_to`,
+ * `reactions` and `pinned_at` are absent when empty; message events carry no reactions. */
+export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; }
+/** Who reacted with one emoji, first reacted first. */
+export interface ReactorPage { items: Author[]; next_cursor: string | null; }
+/** A pinned message. */
+export interface Pin { message: Message; pinned_by: Author | null; pinned_at: Timestamp; }
+/** A conversation's pins, newest first. */
+export interface PinList { items: Pin[]; }
 /** A page of history, newest first. */
 export interface MessagePage { items: Message[]; next_cursor: Id | null; }
 /** A read cursor after it moved. */
@@ -64,6 +75,8 @@ export type ChatEvent =
   | { type: "typing"; conversation_id: Id; user_id: Id; typing: boolean }
   | { type: "presence"; user_id: Id; online: boolean }
   | { type: "read"; conversation_id: Id; seq: number }
+  | { type: "reaction.added" | "reaction.removed"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; emoji: string; count: number }
+  | { type: "message.pinned" | "message.unpinned"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; at: Timestamp }
   | { type: "reconnecting"; attempt: number; delay_ms: number; reason: string }
   | { type: "closed"; code: string; reason: string }
   | ServerFrame;

@@ -17,6 +17,26 @@ fn problem<T>(parsed: Result<T, ValidationError>) -> Option<String> {
     parsed.err().map(|e| e.to_string())
 }
 
+/// Emojis whose name or shortcode contains `query` (all of them, in Unicode's order, for an
+/// empty query), at most `limit`: an emoji picker's search, from the same data the server
+/// checks reactions against.
+#[wasm_bindgen(js_name = searchEmoji)]
+pub fn search_emoji(query: &str, limit: u32) -> Vec<String> {
+    chat_core::v1::Emoji::search(query, limit as usize)
+        .into_iter()
+        .map(chat_core::v1::Emoji::into_inner)
+        .collect()
+}
+
+/// The emoji a reaction would store for `input` (an emoji or a `:shortcode:`), or
+/// `undefined` when it names none.
+#[wasm_bindgen(js_name = normalizeEmoji)]
+pub fn normalize_emoji(input: &str) -> Option<String> {
+    chat_core::v1::Emoji::parse(input)
+        .ok()
+        .map(chat_core::v1::Emoji::into_inner)
+}
+
 /// Checks a username: 3–32 characters of `a-z`, `A-Z`, `0-9`, `_`, `.`, `-` (stored in lower
 /// case). Returns the server's error sentence, or `undefined` when valid.
 #[wasm_bindgen(js_name = validateUsername)]

@@ -14,10 +14,13 @@ import init, {
   validateDescription,
   validateMessageContent,
   limits,
+  searchEmoji,
+  normalizeEmoji,
 } from "./pkg/chat_wasm.js";
 
 const TOKEN_KEY = "chat.token";
 const TYPING_SHOWN_MS = 6000;
+const EMOJI_RESULTS = 40;
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,6 +46,10 @@ const state = {
   typing: new Map(), // user id -> timer, in the active conversation
   names: new Map(), // user id -> display name
   browseCursor: null,
+  replyTo: null, // { id, name, excerpt }: the message the composer answers
+  pinsOpen: false, // the pins panel of the active conversation is shown
+  pinsLoad: 0, // the newest pins request; older answers are dropped
+  picker: null, // { messageId, opener }: the message the emoji picker reacts to
 };
 
 let client;
@@ -241,6 +248,11 @@ function wireApp() {
     if (state.active && input.value.trim()) client.typing(state.active.id);
   });
   input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.replyTo) {
+      event.preventDefault();
+      setReply(null);
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       $("composer").requestSubmit();
@@ -257,15 +269,18 @@ function wireApp() {
     }
     const { kind, id } = state.active;
     const timeline = timelineOf(id);
+    const reply = state.replyTo;
     // Shown at once; the stored message (or its live event) takes the echo's place.
     const nonce = timeline.pushPending(text);
     input.value = "";
     autosize(input);
+    setReply(null);
     renderTimeline({ toEnd: true });
     try {
+      const replyTo = reply ? reply.id : undefined;
       const message = kind === "lobby"
-        ? await client.sendLobbyMessage(id, text)
-        : await client.sendChatMessage(id, text);
+        ? await client.sendLobbyMessage(id, text, replyTo)
+        : await client.sendChatMessage(id, text, replyTo);
       timeline.acknowledge(nonce, message);
       if (isActive(id)) {
         renderTimeline();
@@ -276,10 +291,22 @@ function wireApp() {
       if (isActive(id)) {
         renderTimeline();
         if (!input.value) input.value = text;
+        if (reply && !state.replyTo) setReply(reply);
         $("composer-error").textContent = error.message;
       }
     }
   });
+
+  $("reply-cancel").addEventListener("click", () => {
+    setReply(null);
+    input.focus();
+  });
+  $("pins-toggle").addEventListener("click", () => setPinsOpen(!state.pinsOpen));
+  $("pins-close").addEventListener("click", () => {
+    setPinsOpen(false);
+    $("pins-toggle").focus();
+  });
+  wirePicker();
 
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") readToEnd();
@@ -296,6 +323,9 @@ function showPanel(id) {
     show(panel, panel === id);
   }
   if (id !== "conversation") {
+    closePicker(false);
+    setReply(null);
+    setPinsOpen(false);
     state.active = null;
     renderLists();
   }
@@ -411,6 +441,9 @@ async function openConversation(kind, id) {
   showPanelKeepActive();
   $("message-list").replaceChildren();
   $("composer-error").textContent = "";
+  closePicker(false);
+  setReply(null);
+  setPinsOpen(false);
   renderHeader();
   // What the timeline holds shows at once: live events kept it current while closed. With
   // no live gateway nothing did, so it starts again from the newest page.
@@ -521,9 +554,11 @@ function renderTimeline({ toEnd = false, older = false } = {}) {
   const fromBottom = box.scrollHeight - box.scrollTop;
   const list = $("message-list");
   const stale = new Map([...list.children].map((node) => [node.dataset.key, node]));
+  // Whether Pin shows depends on the role too, not only on the message.
+  const pinning = canPin() ? "pin:" : "";
   const nodes = timeline.entries().map((entry) => {
     const key = entry.kind === "message" ? entry.message.id : "pending:" + entry.nonce;
-    const version = entry.kind === "message" ? JSON.stringify(entry.message) : entry.content;
+    const version = entry.kind === "message" ? pinning + JSON.stringify(entry.message) : entry.content;
     const existing = stale.get(key);
     if (existing && existing.dataset.version === version) {
       stale.delete(key);
@@ -560,18 +595,45 @@ function renderMessage(message) {
   const li = el("li", mine ? "msg mine" : "msg");
   li.dataset.id = message.id;
   li.dataset.seq = String(message.seq);
+  if (message.pinned_at) li.classList.add("pinned");
+  const name = message.author ? message.author.display_name : "deleted user";
   const head = el("div", "msg-head");
-  head.append(el("span", "author", message.author ? message.author.display_name : "deleted user"));
+  head.append(el("span", "author", name));
   head.append(el("time", "time", formatTime(message.created_at)));
   if (message.edited_at) head.append(el("span", "edited", "(edited)"));
+  if (message.pinned_at) {
+    const marker = el("span", "pin-marker", "📌");
+    marker.dataset.testid = "pin-marker";
+    marker.title = "Pinned";
+    marker.setAttribute("role", "img");
+    marker.setAttribute("aria-label", "Pinned");
+    head.append(marker);
+  }
+
+  const actions = el("span", "msg-actions");
+  const action = (label, className, testid, aria, onClick) => {
+    const button = el("button", "ghost tiny " + className, label);
+    button.type = "button";
+    button.dataset.testid = testid;
+    button.setAttribute("aria-label", aria);
+    button.addEventListener("click", onClick);
+    actions.append(button);
+    return button;
+  };
+  action("Reply", "reply", "reply", `Reply to ${name}`, () => {
+    setReply({ id: message.id, name, excerpt: message.content });
+    $("composer-input").focus();
+  });
+  const react = action("React", "react", "react", "Add a reaction", () => openPicker(message.id, react));
+  react.setAttribute("aria-haspopup", "dialog");
+  if (canPin()) {
+    const pinned = Boolean(message.pinned_at);
+    action(pinned ? "Unpin" : "Pin", pinned ? "unpin" : "pin", pinned ? "unpin" : "pin",
+      pinned ? "Unpin message" : "Pin message", () => setPinned(message.id, !pinned));
+  }
   if (mine) {
-    const actions = el("span", "msg-actions");
-    const edit = el("button", "ghost tiny edit", "Edit");
-    edit.type = "button";
-    edit.addEventListener("click", () => startEdit(li, message));
-    const remove = el("button", "ghost tiny delete", "Delete");
-    remove.type = "button";
-    remove.addEventListener("click", async () => {
+    action("Edit", "edit", "edit", "Edit message", () => startEdit(li, message));
+    action("Delete", "delete", "delete", "Delete message", async () => {
       if (!confirm("Delete this message for everyone?")) return;
       try {
         await client.deleteMessage(message.id);
@@ -582,11 +644,231 @@ function renderMessage(message) {
         $("composer-error").textContent = error.message;
       }
     });
-    actions.append(edit, remove);
-    head.append(actions);
+  }
+  head.append(actions);
+  li.append(head);
+
+  if (message.reply_to) li.append(renderQuote(message.reply_to));
+  li.append(el("div", "content", message.content));
+
+  const reactions = message.reactions || [];
+  if (reactions.length > 0) {
+    const chips = el("div", "reactions");
+    chips.dataset.testid = "reactions";
+    for (const reaction of reactions) {
+      const chip = el("button", reaction.me ? "reaction me" : "reaction", `${reaction.emoji} ${reaction.count}`);
+      chip.type = "button";
+      chip.dataset.testid = "reaction";
+      chip.dataset.emoji = reaction.emoji;
+      chip.setAttribute("aria-pressed", String(Boolean(reaction.me)));
+      const people = `${reaction.count} reaction${reaction.count === 1 ? "" : "s"}`;
+      chip.setAttribute("aria-label", `${reaction.emoji}: ${people}${reaction.me ? ", including yours" : ""}`);
+      chip.title = reaction.me ? "Take your reaction back" : "React with " + reaction.emoji;
+      chip.addEventListener("click", () => toggleReaction(message.id, reaction.emoji, reaction.me));
+      chips.append(chip);
+    }
+    li.append(chips);
+  }
+  return li;
+}
+
+/** The small quote above a reply: the answered message as it is now. */
+function renderQuote(reply) {
+  const quote = el("div", reply.deleted ? "reply-quote deleted" : "reply-quote");
+  quote.dataset.testid = "reply-quote";
+  quote.dataset.replyTo = reply.id;
+  if (reply.deleted) {
+    quote.append(el("span", "reply-excerpt", "deleted message"));
+  } else {
+    quote.append(el("span", "reply-author", reply.author ? reply.author.display_name : "deleted user"));
+    quote.append(el("span", "reply-excerpt", reply.excerpt));
+  }
+  return quote;
+}
+
+// ---------- replies, reactions, pins ----------
+
+/** Lobby admins pin in a lobby; either participant in a direct chat. */
+function canPin() {
+  if (!state.active) return false;
+  if (state.active.kind === "chat") return true;
+  const lobby = state.lobbies.get(state.active.id);
+  return Boolean(lobby && lobby.membership && lobby.membership.role === "admin");
+}
+
+/** Shows (or, with null, hides) the message the composer answers. */
+function setReply(reply) {
+  state.replyTo = reply;
+  $("reply-bar-text").replaceChildren();
+  if (reply) {
+    const excerpt = reply.excerpt.length > 100 ? reply.excerpt.slice(0, 100) + "…" : reply.excerpt;
+    $("reply-bar-text").append(
+      "Replying to ",
+      el("strong", "reply-name", reply.name),
+      ": ",
+      el("span", "reply-excerpt", excerpt),
+    );
+  }
+  show("reply-bar", Boolean(reply));
+}
+
+/** A chip's click: adds the user's reaction, or takes it back. The live event redraws it. */
+async function toggleReaction(messageId, emoji, mine) {
+  $("composer-error").textContent = "";
+  try {
+    if (mine) await client.unreact(messageId, emoji);
+    else await client.react(messageId, emoji);
+  } catch (error) {
+    $("composer-error").textContent = error.message;
+  }
+}
+
+async function setPinned(messageId, pinned) {
+  $("composer-error").textContent = "";
+  try {
+    if (pinned) await client.pin(messageId);
+    else await client.unpin(messageId);
+  } catch (error) {
+    $("composer-error").textContent = error.message;
+  }
+}
+
+function setPinsOpen(open) {
+  state.pinsOpen = open && Boolean(state.active);
+  state.pinsLoad += 1;
+  $("pins-toggle").setAttribute("aria-expanded", String(state.pinsOpen));
+  $("pins-toggle").classList.toggle("active", state.pinsOpen);
+  show("pins-panel", state.pinsOpen);
+  $("pins-list").replaceChildren();
+  if (state.pinsOpen) loadPins();
+}
+
+/** Fetches the active conversation's pins into the open panel; a later request wins. */
+async function loadPins() {
+  if (!state.pinsOpen || !state.active) return;
+  const { kind, id } = state.active;
+  const load = ++state.pinsLoad;
+  const list = $("pins-list");
+  try {
+    const { items } = kind === "lobby" ? await client.lobbyPins(id) : await client.chatPins(id);
+    if (load !== state.pinsLoad || !isActive(id)) return;
+    list.replaceChildren();
+    for (const pin of items) list.append(renderPin(pin));
+    if (items.length === 0) list.append(el("li", "none", "Nothing is pinned yet."));
+  } catch (error) {
+    if (load !== state.pinsLoad) return;
+    list.replaceChildren(el("li", "error", error.message));
+  }
+}
+
+function renderPin(pin) {
+  const { message } = pin;
+  const li = el("li", "pin-item");
+  li.dataset.testid = "pin-item";
+  li.dataset.id = message.id;
+  const head = el("div", "msg-head");
+  head.append(el("span", "author", message.author ? message.author.display_name : "deleted user"));
+  head.append(el("time", "time", formatTime(message.created_at)));
+  if (canPin()) {
+    const unpin = el("button", "ghost tiny unpin", "Unpin");
+    unpin.type = "button";
+    unpin.dataset.testid = "pin-item-unpin";
+    unpin.setAttribute("aria-label", "Unpin message");
+    unpin.addEventListener("click", () => setPinned(message.id, false));
+    head.append(unpin);
   }
   li.append(head, el("div", "content", message.content));
+  const by = pin.pinned_by ? pin.pinned_by.display_name : "a deleted user";
+  li.append(el("div", "pinned-by", `Pinned by ${by} · ${formatTime(pin.pinned_at)}`));
   return li;
+}
+
+// ---------- the emoji picker ----------
+
+function wirePicker() {
+  const search = $("emoji-search");
+  search.addEventListener("input", () => fillPicker(search.value));
+  search.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    // An emoji or a :shortcode: typed in full, else the first match.
+    const typed = normalizeEmoji(search.value.trim());
+    const first = $("emoji-grid").querySelector("button");
+    const emoji = typed || (first && first.dataset.emoji);
+    if (emoji) choose(emoji);
+  });
+  $("emoji-picker").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      closePicker(true);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.picker) closePicker(true);
+  });
+  // A click elsewhere closes it (the React button's own click opens it again).
+  document.addEventListener("mousedown", (event) => {
+    if (!state.picker) return;
+    if ($("emoji-picker").contains(event.target) || event.target === state.picker.opener) return;
+    closePicker(false);
+  });
+  window.addEventListener("resize", () => closePicker(false));
+}
+
+function openPicker(messageId, opener) {
+  if (state.picker && state.picker.messageId === messageId) {
+    closePicker(true);
+    return;
+  }
+  state.picker = { messageId, opener };
+  const picker = $("emoji-picker");
+  $("emoji-search").value = "";
+  fillPicker("");
+  picker.hidden = false;
+  // Below the button, kept inside the window.
+  const at = opener.getBoundingClientRect();
+  const width = picker.offsetWidth;
+  const height = picker.offsetHeight;
+  const left = Math.max(8, Math.min(at.right - width, window.innerWidth - width - 8));
+  const below = at.bottom + 4;
+  const top = below + height <= window.innerHeight - 8 ? below : Math.max(8, at.top - height - 4);
+  picker.style.left = left + "px";
+  picker.style.top = top + "px";
+  opener.setAttribute("aria-expanded", "true");
+  $("emoji-search").focus();
+}
+
+function closePicker(refocus) {
+  if (!state.picker) return;
+  const { opener } = state.picker;
+  state.picker = null;
+  $("emoji-picker").hidden = true;
+  opener.setAttribute("aria-expanded", "false");
+  if (refocus && opener.isConnected) opener.focus();
+}
+
+function fillPicker(query) {
+  const grid = $("emoji-grid");
+  grid.replaceChildren();
+  const found = searchEmoji(query, EMOJI_RESULTS);
+  for (const emoji of found) {
+    const button = el("button", "emoji", emoji);
+    button.type = "button";
+    button.dataset.emoji = emoji;
+    button.dataset.testid = "emoji-option";
+    button.setAttribute("aria-label", "React with " + emoji);
+    button.addEventListener("click", () => choose(emoji));
+    grid.append(button);
+  }
+  if (found.length === 0) grid.append(el("p", "none", "No emoji matches."));
+}
+
+function choose(emoji) {
+  if (!state.picker) return;
+  const { messageId } = state.picker;
+  closePicker(true);
+  toggleReaction(messageId, emoji, false);
 }
 
 function startEdit(li, message) {
@@ -758,11 +1040,21 @@ function onEvent(event) {
     }
     case "message.updated":
     case "message.deleted":
+    case "reaction.added":
+    case "reaction.removed":
+    case "message.pinned":
+    case "message.unpinned":
     case "read": {
       const timeline = state.timelines.get(event.conversation_id);
       if (timeline && timeline.applyFrame(event)) {
         if (isActive(event.conversation_id)) renderTimeline();
         renderLists();
+      }
+      // The pins panel shows pinned messages as they are now: a pin, an unpin, an edit or a
+      // delete (which unpins) may change it.
+      if (event.type !== "read" && !event.type.startsWith("reaction.") && state.pinsOpen
+        && isActive(event.conversation_id)) {
+        loadPins();
       }
       break;
     }
@@ -781,6 +1073,7 @@ function onEvent(event) {
     case "member.joined":
     case "member.left":
     case "member.removed":
+    case "member.updated":
     case "lobby.updated":
     case "lobby.deleted":
       onMembership(event);
@@ -829,6 +1122,8 @@ function onMembership(event) {
     state.lobbies.set(lobby.id, lobby);
     renderLists();
     renderHeader();
+    // The role decides who may pin.
+    if (isActive(id)) renderTimeline();
   }).catch(() => {});
 }
 

@@ -4,8 +4,8 @@
 #![no_main]
 
 use chat_core::v1::{
-    Cursor, Description, DisplayName, Email, LobbyName, MessageContent, Nonce, PageLimit, Password,
-    SearchQuery, Timestamp, TokenName, UserId, Username,
+    Cursor, Description, DisplayName, Email, Emoji, LobbyName, MessageContent, Nonce, PageLimit,
+    Password, SearchQuery, Timestamp, TokenName, UserId, Username,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -73,6 +73,18 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(SearchQuery::new(query.as_str()).as_ref(), Ok(&query));
     }
     let _ = Cursor::new(text);
+    if let Ok(emoji) = Emoji::parse(text) {
+        // One emoji in its fully qualified form: parsing it again gives itself, and a
+        // shortcode for it (when it has one) names the same emoji.
+        assert_eq!(Emoji::parse(emoji.as_str()).as_ref(), Ok(&emoji));
+        if let Some(code) = emoji.shortcode() {
+            assert_eq!(Emoji::parse(&format!(":{code}:")).as_ref(), Ok(&emoji));
+        }
+        assert!(
+            !emoji.as_str().chars().any(char::is_whitespace),
+            "{emoji:?}"
+        );
+    }
     if let Ok(id) = text.parse::<UserId>() {
         // The hyphenated form only, hex digits in either case; always written in lower case.
         assert_eq!(id.to_string(), text.to_ascii_lowercase());

@@ -1,12 +1,15 @@
-//! `msg send|history|edit|delete` and `read`.
+//! `msg send|history|edit|delete|reply|react|unreact|reactors`, `pins` and `read`.
 
 use chat_client::{Gateway, GatewayEvent};
-use chat_core::v1::{HistoryQuery, Message, MessageId, PageLimit, ServerFrame};
+use chat_core::v1::{
+    Cursor, Emoji, HistoryQuery, Message, MessageId, PageLimit, PageQuery, PinList, ServerFrame,
+};
 
-use crate::cli::{HistoryPage, MsgCommand};
+use crate::cli::{HistoryPage, MsgCommand, PinsCommand};
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::input::message_text;
+use crate::output::local_time;
 use crate::resolve;
 
 pub async fn run(ctx: &Context, command: MsgCommand) -> Result<(), Failure> {
@@ -41,6 +44,94 @@ pub async fn run(ctx: &Context, command: MsgCommand) -> Result<(), Failure> {
             let id = parse_message_id(&message)?;
             ctx.client.delete_message(id).await?;
             ctx.out.done("deleted")
+        }
+        MsgCommand::Reply {
+            lobby,
+            message,
+            text,
+        } => {
+            let content = message_text(&text)?;
+            let answered = parse_message_id(&message)?;
+            let lobby = resolve::lobby(ctx, &lobby).await?;
+            let message = ctx.client.reply(lobby.id, answered, content, None).await?;
+            ctx.out.either(&message, |out| out.message_line(&message))
+        }
+        MsgCommand::React { message, emoji } => {
+            let (id, emoji) = (parse_message_id(&message)?, Emoji::parse(&emoji)?);
+            ctx.client.react(id, emoji).await?;
+            ctx.out.done("reacted")
+        }
+        MsgCommand::Unreact { message, emoji } => {
+            let (id, emoji) = (parse_message_id(&message)?, Emoji::parse(&emoji)?);
+            ctx.client.unreact(id, emoji).await?;
+            ctx.out.done("reaction removed")
+        }
+        MsgCommand::Reactors {
+            message,
+            emoji,
+            limit,
+            after,
+        } => {
+            let (id, emoji) = (parse_message_id(&message)?, Emoji::parse(&emoji)?);
+            let query = PageQuery {
+                limit: Some(PageLimit::new(limit)?),
+                after: after.map(Cursor::new).transpose()?,
+            };
+            let page = ctx.client.reactors(id, emoji, &query).await?;
+            ctx.out.either(&page, |out| {
+                let mut text: Vec<String> = page
+                    .items
+                    .iter()
+                    .map(|a| format!("{} {}", out.accent(a.username.as_str()), a.display_name))
+                    .collect();
+                if let Some(cursor) = &page.next_cursor {
+                    text.push(out.dim(&format!("(more: --after {cursor})")));
+                }
+                text.join("\n")
+            })
+        }
+    }
+}
+
+/// `pins list|pin|unpin`.
+pub async fn pins(ctx: &Context, command: PinsCommand) -> Result<(), Failure> {
+    match command {
+        PinsCommand::List { target, dm } => {
+            let conversation = if dm {
+                let user = resolve::user(ctx, &target).await?;
+                let (chat, _) = ctx.client.open_chat(user.id).await?;
+                chat_client::Conversation::Chat(chat.id)
+            } else {
+                chat_client::Conversation::Lobby(resolve::lobby(ctx, &target).await?.id)
+            };
+            let pins = PinList {
+                items: ctx.client.pins(conversation).await?,
+            };
+            ctx.out.either(&pins, |out| {
+                pins.items
+                    .iter()
+                    .map(|pin| {
+                        let by = pin
+                            .pinned_by
+                            .as_ref()
+                            .map_or("(deleted user)".to_owned(), |a| a.username.to_string());
+                        format!(
+                            "{}\n  {}",
+                            out.message_line(&pin.message),
+                            out.dim(&format!("pinned by {by}, {}", local_time(&pin.pinned_at)))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        PinsCommand::Pin { message } => {
+            ctx.client.pin(parse_message_id(&message)?).await?;
+            ctx.out.done("pinned")
+        }
+        PinsCommand::Unpin { message } => {
+            ctx.client.unpin(parse_message_id(&message)?).await?;
+            ctx.out.done("unpinned")
         }
     }
 }

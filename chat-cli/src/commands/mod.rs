@@ -44,6 +44,7 @@ async fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Lobby(command) => lobbies::run(ctx, command).await,
         Command::Msg(command) => messages::run(ctx, command).await,
         Command::Dm(command) => dms::run(ctx, command).await,
+        Command::Pins(command) => messages::pins(ctx, command).await,
         Command::Read { target, dm, seq } => messages::read(ctx, &target, dm, seq).await,
         Command::Admin(command) => admin::run(ctx, command).await,
         Command::Token(command) => tokens::run(ctx, command).await,

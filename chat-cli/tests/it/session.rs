@@ -226,6 +226,13 @@ fn every_command_prints_one_json_document_with_json() {
         vec!["lobby", "rename", "general", "lounge"],
         vec!["msg", "history", "lounge"],
         vec!["msg", "edit", &message_id, "hello"],
+        vec!["msg", "reply", "lounge", &message_id, "indeed"],
+        vec!["msg", "react", &message_id, ":+1:"],
+        vec!["msg", "reactors", &message_id, "👍"],
+        vec!["msg", "unreact", &message_id, "👍"],
+        vec!["pins", "pin", &message_id],
+        vec!["pins", "list", "lounge"],
+        vec!["pins", "unpin", &message_id],
         vec!["read", "lounge"],
         vec!["msg", "delete", &message_id],
         vec!["dm", "send", "bob", "psst"],
@@ -294,6 +301,13 @@ fn every_command_has_an_example_in_its_help() {
         &["msg", "history"],
         &["msg", "edit"],
         &["msg", "delete"],
+        &["msg", "reply"],
+        &["msg", "react"],
+        &["msg", "unreact"],
+        &["msg", "reactors"],
+        &["pins", "list"],
+        &["pins", "pin"],
+        &["pins", "unpin"],
         &["dm", "send"],
         &["dm", "list"],
         &["dm", "history"],
@@ -421,4 +435,53 @@ fn avatars_are_set_from_a_file_and_removed() {
     // Removing is idempotent: a script may run it whatever the current state.
     env.chat().args(["avatar", "remove"]).assert().success();
     env.chat().args(["avatar", "remove"]).assert().success();
+}
+
+#[test]
+fn replies_reactions_and_pins_show_in_history_and_in_the_pins() {
+    let env = Env::start();
+    env.register(env.config.path(), "alice");
+    json(env.chat().args(["--json", "lobby", "create", "general"]));
+    let first = json(
+        env.chat()
+            .args(["--json", "msg", "send", "general", "ship it?"]),
+    );
+    let id = first["id"].as_str().expect("id").to_owned();
+    let reply = json(
+        env.chat()
+            .args(["--json", "msg", "reply", "general", &id, "shipped"]),
+    );
+    assert_eq!(reply["reply_to"]["id"], id.as_str());
+    assert_eq!(reply["reply_to"]["excerpt"], "ship it?");
+    env.chat()
+        .args(["msg", "react", &id, ":tada:"])
+        .assert()
+        .success();
+    env.chat().args(["pins", "pin", &id]).assert().success();
+
+    let history = json(env.chat().args(["--json", "msg", "history", "general"]));
+    let original = &history["items"][1];
+    assert_eq!(original["reactions"][0]["emoji"], "🎉");
+    assert_eq!(original["reactions"][0]["me"], true);
+    assert!(original["pinned_at"].is_string());
+    // The table shows the quote, the reactions and the pin.
+    let table = env
+        .chat()
+        .args(["msg", "history", "general"])
+        .output()
+        .expect("ran");
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("↪ alice: ship it?"), "{table}");
+    assert!(
+        table.contains("🎉1") && table.contains("(pinned)"),
+        "{table}"
+    );
+
+    let pins = json(env.chat().args(["--json", "pins", "list", "general"]));
+    assert_eq!(pins["items"][0]["message"]["id"], id.as_str());
+    // Not an emoji: a usage error before any request.
+    env.chat()
+        .args(["msg", "react", &id, "nope"])
+        .assert()
+        .code(1);
 }

@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use chat_core::v1::{
-    Account, CallSignal, ClientFrame, ConversationId, ConversationState, LobbyId, Message,
+    Account, CallSignal, ClientFrame, ConversationId, ConversationState, Emoji, LobbyId, Message,
     MessageContent, MessageId, Nonce, ServerFrame, SessionId,
 };
 use chat_sync::ResumeStore;
@@ -233,12 +233,34 @@ impl Gateway {
         content: MessageContent,
         nonce: Nonce,
     ) -> impl Future<Output = Result<Message, Error>> + use<> {
+        self.post(conversation_id, content, nonce, None)
+    }
+
+    /// Posts a message answering `reply_to` (a message of the same conversation); resolves
+    /// with the stored message, which carries a preview of the one it answers.
+    pub fn reply(
+        &self,
+        conversation_id: ConversationId,
+        reply_to: MessageId,
+        content: MessageContent,
+    ) -> impl Future<Output = Result<Message, Error>> + use<> {
+        self.post(conversation_id, content, new_nonce(), Some(reply_to))
+    }
+
+    fn post(
+        &self,
+        conversation_id: ConversationId,
+        content: MessageContent,
+        nonce: Nonce,
+        reply_to: Option<MessageId>,
+    ) -> impl Future<Output = Result<Message, Error>> + use<> {
         let answer = self.request(
             nonce.clone(),
             ClientFrame::MessageSend {
                 conversation_id,
                 content,
                 nonce,
+                reply_to,
             },
         );
         async move {
@@ -285,6 +307,60 @@ impl Gateway {
                 nonce: Some(nonce),
             },
         );
+        async move { answer.await.map(|_| ()) }
+    }
+
+    /// Reacts to a message with `emoji` (idempotent).
+    pub fn react(
+        &self,
+        message_id: MessageId,
+        emoji: Emoji,
+    ) -> impl Future<Output = Result<(), Error>> + use<> {
+        let nonce = new_nonce();
+        let frame = ClientFrame::ReactionAdd {
+            message_id,
+            emoji,
+            nonce: Some(nonce.clone()),
+        };
+        let answer = self.request(nonce, frame);
+        async move { answer.await.map(|_| ()) }
+    }
+
+    /// Takes the caller's `emoji` reaction off a message (idempotent).
+    pub fn unreact(
+        &self,
+        message_id: MessageId,
+        emoji: Emoji,
+    ) -> impl Future<Output = Result<(), Error>> + use<> {
+        let nonce = new_nonce();
+        let frame = ClientFrame::ReactionRemove {
+            message_id,
+            emoji,
+            nonce: Some(nonce.clone()),
+        };
+        let answer = self.request(nonce, frame);
+        async move { answer.await.map(|_| ()) }
+    }
+
+    /// Pins (`true`) or unpins a message (lobby admins; either participant of a chat).
+    pub fn set_pinned(
+        &self,
+        message_id: MessageId,
+        pinned: bool,
+    ) -> impl Future<Output = Result<(), Error>> + use<> {
+        let nonce = new_nonce();
+        let frame = if pinned {
+            ClientFrame::MessagePin {
+                message_id,
+                nonce: Some(nonce.clone()),
+            }
+        } else {
+            ClientFrame::MessageUnpin {
+                message_id,
+                nonce: Some(nonce.clone()),
+            }
+        };
+        let answer = self.request(nonce, frame);
         async move { answer.await.map(|_| ()) }
     }
 

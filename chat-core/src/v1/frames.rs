@@ -20,9 +20,10 @@ use super::ids::{ConversationId, LobbyId, MessageId, SessionId, UserId};
 use super::lobbies::Visibility;
 use super::members::{Member, Role};
 use super::messages::Message;
+use super::time::Timestamp;
 use super::users::Account;
 use super::validate::{
-    Description, LobbyName, MessageContent, ValidationError, ValidationErrorKind,
+    Description, Emoji, LobbyName, MessageContent, ValidationError, ValidationErrorKind,
 };
 
 /// A client-chosen idempotency key: 1–64 printable ASCII characters.
@@ -115,6 +116,9 @@ pub enum ClientFrame {
         content: MessageContent,
         /// Idempotency key: resending it returns the original message.
         nonce: Nonce,
+        /// The message of the same conversation this one answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
     },
     /// Edits one of the caller's messages; answered by `ack`.
     #[serde(rename = "message.edit")]
@@ -130,6 +134,46 @@ pub enum ClientFrame {
     /// Deletes a message (author, or lobby admin); answered by `ack`.
     #[serde(rename = "message.delete")]
     MessageDelete {
+        /// The message.
+        message_id: MessageId,
+        /// Echoed in the `ack` or `error`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<Nonce>,
+    },
+    /// Reacts to a message (idempotent); answered by `ack`.
+    #[serde(rename = "reaction.add")]
+    ReactionAdd {
+        /// The message.
+        message_id: MessageId,
+        /// The emoji, or a `:shortcode:` for one.
+        emoji: Emoji,
+        /// Echoed in the `ack` or `error`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<Nonce>,
+    },
+    /// Takes a reaction back (idempotent); answered by `ack`.
+    #[serde(rename = "reaction.remove")]
+    ReactionRemove {
+        /// The message.
+        message_id: MessageId,
+        /// The emoji.
+        emoji: Emoji,
+        /// Echoed in the `ack` or `error`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<Nonce>,
+    },
+    /// Pins a message (lobby admins; either participant of a chat); answered by `ack`.
+    #[serde(rename = "message.pin")]
+    MessagePin {
+        /// The message.
+        message_id: MessageId,
+        /// Echoed in the `ack` or `error`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<Nonce>,
+    },
+    /// Unpins a message; answered by `ack`.
+    #[serde(rename = "message.unpin")]
+    MessageUnpin {
         /// The message.
         message_id: MessageId,
         /// Echoed in the `ack` or `error`.
@@ -187,6 +231,38 @@ pub enum ClientFrame {
     /// Asks for a `pong`.
     #[serde(rename = "ping")]
     Ping,
+}
+
+/// A reaction added or removed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReactionEvent {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// Event seq.
+    pub seq: u64,
+    /// The message.
+    pub message_id: MessageId,
+    /// Who reacted (or took it back).
+    pub user_id: UserId,
+    /// The emoji.
+    pub emoji: Emoji,
+    /// How many users react to the message with this emoji now, after this event.
+    pub count: u32,
+}
+
+/// A message pinned or unpinned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PinEvent {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// Event seq.
+    pub seq: u64,
+    /// The message.
+    pub message_id: MessageId,
+    /// Who pinned or unpinned it.
+    pub user_id: UserId,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// A call-signaling frame as the client sends it: addressed to `user_id`.
@@ -286,7 +362,7 @@ pub enum ServerFrame {
         /// The nonce of the failed frame, if it had one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nonce: Option<Nonce>,
-        /// With `rate_limited`: when to try again.
+        /// With `rate_limited` and `unavailable`: when to try again.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_ms: Option<u64>,
     },
@@ -325,6 +401,18 @@ pub enum ServerFrame {
         /// Its message seq.
         message_seq: u64,
     },
+    /// Someone reacted to a message.
+    #[serde(rename = "reaction.added")]
+    ReactionAdded(ReactionEvent),
+    /// Someone took a reaction back.
+    #[serde(rename = "reaction.removed")]
+    ReactionRemoved(ReactionEvent),
+    /// A message was pinned.
+    #[serde(rename = "message.pinned")]
+    MessagePinned(PinEvent),
+    /// A message was unpinned. (A deleted message leaves the pins with its `message.deleted`.)
+    #[serde(rename = "message.unpinned")]
+    MessageUnpinned(PinEvent),
     /// Someone joined or was added.
     #[serde(rename = "member.joined")]
     MemberJoined {
@@ -495,6 +583,12 @@ impl ServerFrame {
                 conversation_id,
                 seq,
             } => Some((*conversation_id, *seq)),
+            Self::ReactionAdded(event) | Self::ReactionRemoved(event) => {
+                Some((event.conversation_id, event.seq))
+            }
+            Self::MessagePinned(event) | Self::MessageUnpinned(event) => {
+                Some((event.conversation_id, event.seq))
+            }
             _ => None,
         }
     }
@@ -553,4 +647,7 @@ pub mod close_code {
     pub const HEARTBEAT_TIMEOUT: u16 = 4009;
     /// The user has too many connections open.
     pub const TOO_MANY_CONNECTIONS: u16 = 4029;
+    /// The server could not check the token because its database is unavailable (the
+    /// standard "try again later" code); reconnect with backoff and the same token.
+    pub const TRY_AGAIN_LATER: u16 = 1013;
 }

@@ -49,6 +49,45 @@ pub struct Message {
     pub created_at: Timestamp,
     /// When it was last edited, `null` if never.
     pub edited_at: Option<Timestamp>,
+    /// The message this one answers, as it is now; absent when it answers none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Box<ReplyPreview>>,
+    /// The reactions, first reacted first; absent when there are none. History pages carry
+    /// them; message events do not (`reaction.added` and `reaction.removed` keep them current).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<super::reactions::Reaction>,
+    /// When it was pinned; absent when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<Timestamp>,
+}
+
+/// What a reply shows of the message it answers, so a client can quote it without asking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct ReplyPreview {
+    /// The answered message.
+    pub id: MessageId,
+    /// Its author; `null` when that account is gone, or the message deleted.
+    pub author: Option<Author>,
+    /// The start of its current text (at most [`ReplyPreview::EXCERPT`] characters); empty
+    /// when it was deleted.
+    pub excerpt: String,
+    /// Whether it was deleted since.
+    pub deleted: bool,
+}
+
+impl ReplyPreview {
+    /// The longest excerpt, in characters.
+    pub const EXCERPT: usize = 100;
+
+    /// The excerpt of `content`: its first [`ReplyPreview::EXCERPT`] characters, with `…` when
+    /// cut.
+    pub fn excerpt_of(content: &str) -> String {
+        match content.char_indices().nth(Self::EXCERPT) {
+            Some((cut, _)) => format!("{}…", &content[..cut]),
+            None => content.to_owned(),
+        }
+    }
 }
 
 /// Sending a message.
@@ -62,6 +101,9 @@ pub struct SendMessageRequest {
     /// returns the original message instead of posting it twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<super::frames::Nonce>,
+    /// The message of the same conversation this one answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<MessageId>,
 }
 
 /// `PATCH /api/v1/messages/{message_id}` (the author only).

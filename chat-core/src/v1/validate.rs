@@ -424,6 +424,57 @@ impl Email {
 string_newtype!(Email, Email::parse);
 display_newtype!(Email);
 
+/// A reaction's emoji: one emoji as Unicode defines them (a single grapheme cluster, skin
+/// tones and ZWJ sequences included), or a GitHub-style `:shortcode:` that names one. Stored
+/// and sent as the fully qualified emoji, so `:+1:`, `👍` and the unqualified form of an emoji
+/// are one reaction. The emoji data is the `emojis` crate's, not a hand-kept list.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+#[cfg_attr(feature = "openapi", salvo(schema(value_type = String, min_length = 1, max_length = 64, example = "👍")))]
+pub struct Emoji(String);
+
+impl Emoji {
+    /// Parses an emoji or a `:shortcode:` (surrounding white space trimmed).
+    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        const FIELD: &str = "emoji";
+        let text = input.trim();
+        let found = match text.strip_prefix(':').and_then(|t| t.strip_suffix(':')) {
+            Some(code) if !code.is_empty() => emojis::get_by_shortcode(code),
+            _ => emojis::get(text),
+        };
+        found
+            .map(|emoji| Self(emoji.as_str().to_owned()))
+            .ok_or_else(|| {
+                err(
+                    FIELD,
+                    ValidationErrorKind::Malformed("expected one emoji or a :shortcode: for one"),
+                )
+            })
+    }
+
+    /// The emoji's main shortcode (`thumbsup` for 👍), if it has one.
+    pub fn shortcode(&self) -> Option<&'static str> {
+        emojis::get(&self.0).and_then(emojis::Emoji::shortcode)
+    }
+
+    /// Emojis whose name or a shortcode contains `query` (case-insensitive), in Unicode's
+    /// order, at most `limit`: the emoji pickers' search.
+    pub fn search(query: &str, limit: usize) -> Vec<Self> {
+        let query = query.trim().trim_matches(':').to_lowercase();
+        emojis::iter()
+            .filter(|e| {
+                query.is_empty()
+                    || e.name().contains(&query)
+                    || e.shortcodes().any(|code| code.contains(&query))
+            })
+            .take(limit)
+            .map(|e| Self(e.as_str().to_owned()))
+            .collect()
+    }
+}
+string_newtype!(Emoji, Emoji::parse);
+display_newtype!(Emoji);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,5 +668,30 @@ mod tests {
         assert!(serde_json::from_str::<Username>("\"ok_name\"").is_ok());
         let e = serde_json::from_str::<Username>("\"no\"").expect_err("too short");
         assert!(e.to_string().contains("username must be at least 3"), "{e}");
+    }
+
+    #[test]
+    fn emojis_are_one_emoji_or_a_shortcode_and_normalise_to_one_form() {
+        let thumbs = Emoji::parse("👍").expect("an emoji");
+        assert_eq!(Emoji::parse(":+1:").expect("a shortcode"), thumbs);
+        assert_eq!(Emoji::parse(":thumbsup:").expect("a shortcode"), thumbs);
+        assert_eq!(thumbs.shortcode(), Some("+1"));
+        // Skin tones and ZWJ sequences are single emojis.
+        for one in ["👍🏽", "👩‍💻", "🏳️‍🌈", "❤️"] {
+            assert_eq!(Emoji::parse(one).expect(one).as_str(), one);
+        }
+        // The unqualified heart is the same reaction as the qualified one.
+        assert_eq!(Emoji::parse("\u{2764}").expect("heart").as_str(), "❤️");
+        for bad in ["", "a", "👍👍", ":nope-not-one:", "::", "<b>", "👍 x"] {
+            assert!(Emoji::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emoji_search_finds_by_name_and_shortcode() {
+        let found = Emoji::search("thumbs", 10);
+        assert!(found.iter().any(|e| e.as_str() == "👍"), "{found:?}");
+        assert_eq!(Emoji::search("", 5).len(), 5);
+        assert!(Emoji::search("zzzz-nothing", 5).is_empty());
     }
 }

@@ -83,6 +83,14 @@ golden! {
     list_query: ListQuery = r#"{"q":"al","limit":20,"after":"alice"}"#;
     page_query: PageQuery = r#"{"limit":100}"#;
     history_query: HistoryQuery = r#"{"before":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","limit":50}"#;
+    message_with_reply_reactions_and_pin: Message = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f74","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":8,"author":null,"content":"yes","created_at":"2026-11-21T18:22:08.123Z","edited_at":null,"reply_to":{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","author":null,"excerpt":"","deleted":true},"reactions":[{"emoji":"👍","count":2,"me":true},{"emoji":"🎉","count":1,"me":false}],"pinned_at":"2026-11-21T18:23:00Z"}"#;
+    send_message_request_replying: SendMessageRequest = r#"{"content":"yes","reply_to":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#;
+    reactor_page: ReactorPage = r#"{"items":[{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice"}],"next_cursor":"1763749328123.01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70"}"#;
+    pin_list: PinList = &with(r#"{"items":[{"message":{message},"pinned_by":null,"pinned_at":"2026-11-21T18:23:00Z"}]}"#, "message", MESSAGE);
+    client_reaction_add: ClientFrame = r#"{"type":"reaction.add","message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","emoji":"👍","nonce":"n-2"}"#;
+    client_message_unpin: ClientFrame = r#"{"type":"message.unpin","message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#;
+    server_reaction_removed: ServerFrame = r#"{"type":"reaction.removed","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":9,"message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","emoji":"👍","count":0}"#;
+    server_message_pinned: ServerFrame = r#"{"type":"message.pinned","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":10,"message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","at":"2026-11-21T18:23:00Z"}"#;
     client_ping: ClientFrame = r#"{"type":"ping"}"#;
     server_pong: ServerFrame = r#"{"type":"pong"}"#;
     server_error: ServerFrame = r#"{"type":"error","code":"rate_limited","message":"slow down","nonce":"n-1","retry_after_ms":1500}"#;

@@ -49,7 +49,7 @@ pub struct Event {
     pub closes: bool,
 }
 
-/// What a connection's queue carries. Both variants are one pointer: a queue's slots are
+/// What a connection's queue carries. Every variant is at most a pointer or an id: a queue's slots are
 /// allocated up front, so a small item keeps idle connections cheap.
 #[derive(Debug, Clone)]
 pub enum Outbound {
@@ -57,12 +57,42 @@ pub enum Outbound {
     Event(Arc<Event>),
     /// Any other frame.
     Frame(Arc<Utf8Bytes>),
+    /// A relayed call frame that opens or closes a call for the recipient (`call.invite`,
+    /// `call.reject`, `call.end`): the session keeps which calls are open, and relays the
+    /// recipient's own `call.answer` and `call.ice` only for those.
+    Call(Arc<(CallNote, Utf8Bytes)>),
     /// The user's subscription to this conversation ended (a chat deleted for them, a lobby
     /// left): the session forgets its position there, so that an event of the conversation
     /// that comes later (the chat brought back by a new message) is checked against the
     /// store afresh — membership, and what the user deleted — instead of against a stale
     /// view.
     Forget(ConversationId),
+}
+
+/// What a relayed call frame does to the recipient's calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallNote {
+    /// The call.
+    pub call_id: String,
+    /// The other participant: who sent the frame.
+    pub peer: UserId,
+    /// `true` for an invitation, `false` for a rejection or hang-up.
+    pub open: bool,
+}
+
+impl CallNote {
+    fn of(frame: &ServerFrame) -> Option<Self> {
+        let (relay, open) = match frame {
+            ServerFrame::CallInvite(relay) => (relay, true),
+            ServerFrame::CallReject(relay) | ServerFrame::CallEnd(relay) => (relay, false),
+            _ => return None,
+        };
+        Some(Self {
+            call_id: relay.call_id.clone(),
+            peer: relay.user_id,
+            open,
+        })
+    }
 }
 
 /// A request to close one connection, set by the hub and awaited by its session.
@@ -526,7 +556,10 @@ impl Hub {
         except: Option<ConnId>,
         droppable: bool,
     ) {
-        let text = Arc::new(serialize(frame));
+        let item = match CallNote::of(frame) {
+            Some(note) => Outbound::Call(Arc::new((note, serialize(frame)))),
+            None => Outbound::Frame(Arc::new(serialize(frame))),
+        };
         let lagged: Vec<ConnId> = {
             let inner = self.read();
             inner
@@ -536,12 +569,7 @@ impl Hub {
                 .flatten()
                 .filter(|id| Some(**id) != except)
                 .filter_map(|id| inner.conns.get(id).map(|c| (*id, c)))
-                .filter(|(_, c)| {
-                    c.recipient
-                        .tx
-                        .try_send(Outbound::Frame(text.clone()))
-                        .is_err()
-                })
+                .filter(|(_, c)| c.recipient.tx.try_send(item.clone()).is_err())
                 .map(|(id, _)| id)
                 .collect()
         };

@@ -27,7 +27,8 @@ pub(super) fn router() -> Router {
                         .post(send_chat_message)
                         .get(chat_history),
                 )
-                .push(Router::with_path("read").post(mark_chat_read)),
+                .push(Router::with_path("read").post(mark_chat_read))
+                .push(super::reactions::chat_pins_router()),
         )
 }
 
@@ -87,15 +88,9 @@ async fn send_chat_message(
     chat_id: PathId<ChatId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(
-        &state,
-        caller,
-        Target::Chat(chat_id.0),
-        body.0.content,
-        body.0.nonce,
-    )
-    .await
-    .map(Created)
+    messages::send(&state, caller, Target::Chat(chat_id.0), body.0)
+        .await
+        .map(Created)
 }
 
 /// Read a chat's history.
@@ -137,7 +132,7 @@ pub(super) async fn send_to_user(
     user_id: PathId<UserId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    chats::send_to_user(&state, caller, user_id.0, body.0.content, body.0.nonce)
+    chats::send_to_user(&state, caller, user_id.0, body.0)
         .await
         .map(Created)
 }

@@ -30,6 +30,7 @@ pub(super) fn router() -> Router {
                 .push(super::members::router())
                 .push(super::messages::lobby_router())
                 .push(super::messages::lobby_read_router())
+                .push(super::reactions::lobby_pins_router())
                 .push(
                     Router::with_path("icon")
                         .put(super::images::set_icon)

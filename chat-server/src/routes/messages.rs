@@ -49,6 +49,7 @@ pub(super) fn router() -> Router {
     Router::with_path("messages/{message_id}")
         .patch(edit_message)
         .delete(delete_message)
+        .push(super::reactions::message_router())
 }
 
 /// Post a message to a lobby (members).
@@ -59,15 +60,9 @@ async fn send_lobby_message(
     lobby_id: PathId<LobbyId>,
     body: ApiJson<SendMessageRequest>,
 ) -> Result<Created<Message>, Error> {
-    messages::send(
-        &state,
-        caller,
-        Target::Lobby(lobby_id.0),
-        body.0.content,
-        body.0.nonce,
-    )
-    .await
-    .map(Created)
+    messages::send(&state, caller, Target::Lobby(lobby_id.0), body.0)
+        .await
+        .map(Created)
 }
 
 /// Read a lobby's history (members).

@@ -26,6 +26,7 @@ pub mod lobbies;
 pub mod members;
 pub mod messages;
 pub mod meta;
+pub mod reactions;
 pub mod tokens;
 pub mod users;
 pub mod web;

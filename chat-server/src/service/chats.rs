@@ -1,7 +1,7 @@
 //! Direct chats.
 
 use chat_core::v1::{
-    Chat, ChatId, ChatList, HistoryQuery, Message, MessageContent, MessagePage, Nonce, ServerFrame,
+    Chat, ChatId, ChatList, HistoryQuery, Message, MessagePage, SendMessageRequest, ServerFrame,
     UserId, ValidationError, ValidationErrorKind,
 };
 
@@ -20,8 +20,7 @@ pub async fn open(
     open_chat(state, caller, partner).await
 }
 
-/// [`open`] without taking an action token: sending a direct message opens its chat as part
-/// of the send, which the send rate limit covers.
+/// [`open`] without taking an action token: [`send_to_user`] takes its own.
 async fn open_chat(
     state: &AppState,
     caller: Caller,
@@ -86,11 +85,20 @@ pub async fn send_to_user(
     state: &AppState,
     caller: Caller,
     partner: UserId,
-    content: MessageContent,
-    nonce: Option<Nonce>,
+    draft: SendMessageRequest,
 ) -> Result<Message, Error> {
+    // A new chat is a durable write of its own, before the post's: it takes an action token,
+    // so a user whose send budget is spent cannot open chats with strangers by trying.
+    if state
+        .store
+        .chat_between(caller.user_id, partner)
+        .await?
+        .is_none()
+    {
+        super::limits::take_action(state, caller.user_id).await?;
+    }
     let (chat, _) = open_chat(state, caller, partner).await?;
-    super::messages::send(state, caller, access::Target::Chat(chat.id), content, nonce).await
+    super::messages::send(state, caller, access::Target::Chat(chat.id), draft).await
 }
 
 /// A page of the direct chat between the caller and `partner`, by the partner's id: the

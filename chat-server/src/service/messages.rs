@@ -6,7 +6,8 @@
 
 use chat_core::v1::{
     AuditAction, ConversationId, HistoryQuery, LobbyId, Message, MessageContent, MessageId,
-    MessagePage, Nonce, ReadCursor, ServerFrame, UserId, ValidationError, ValidationErrorKind,
+    MessagePage, ReadCursor, SendMessageRequest, ServerFrame, UserId, ValidationError,
+    ValidationErrorKind,
 };
 
 use std::sync::Arc;
@@ -24,10 +25,9 @@ pub async fn send(
     state: &AppState,
     caller: Caller,
     target: Target,
-    content: MessageContent,
-    nonce: Option<Nonce>,
+    draft: SendMessageRequest,
 ) -> Result<Message, Error> {
-    let submitted = submit(state, caller, target, content, nonce).await?;
+    let submitted = submit(state, caller, target, draft).await?;
     complete(state, submitted).await
 }
 
@@ -57,9 +57,13 @@ pub async fn submit(
     state: &AppState,
     caller: Caller,
     target: Target,
-    content: MessageContent,
-    nonce: Option<Nonce>,
+    draft: SendMessageRequest,
 ) -> Result<Submitted, Error> {
+    let SendMessageRequest {
+        content,
+        nonce,
+        reply_to,
+    } = draft;
     let conversation_id = target.id();
     if let Err(retry_after) = state.limiter.take(caller.user_id, state.hub.bus()).await {
         // Resending after a reconnect must not fail for a message that exists, so a refused
@@ -81,6 +85,7 @@ pub async fn submit(
             author: caller.user_id,
             content,
             nonce,
+            reply_to,
             expect: match target {
                 Target::Lobby(_) => Expect::Lobby,
                 Target::Chat(_) => Expect::Chat,
@@ -131,11 +136,17 @@ pub async fn complete(state: &AppState, submitted: Submitted) -> Result<Message,
                     super::presence::announce_shared(state, author, conversation_id).await;
                 }
             }
-            Ok(message)
+            Ok(*message)
         }
         Written::Duplicate(original) => {
             accept_duplicate(state.store.message(original).await?, conversation_id)
         }
+        Written::BadReply => Err(Error::Validation(ValidationError {
+            field: "reply_to",
+            kind: ValidationErrorKind::Malformed(
+                "names no message of this conversation (or a deleted one)",
+            ),
+        })),
     }
 }
 
@@ -206,7 +217,7 @@ pub async fn history(
         (None, Some(after)) => Anchor::After(cursor_seq(after, "after").await?),
         (None, None) => Anchor::Latest,
     };
-    let (items, more) = state
+    let (mut items, more) = state
         .store
         .history(
             conversation,
@@ -214,6 +225,10 @@ pub async fn history(
             membership.floor_seq(),
             query.limit.unwrap_or_default(),
         )
+        .await?;
+    state
+        .store
+        .attach_reactions(&mut items, caller.user_id)
         .await?;
     let next_cursor = if more {
         items.last().map(|m| m.id)
@@ -232,13 +247,19 @@ pub async fn get_in_lobby(
 ) -> Result<Message, Error> {
     access::lobby_member(state, caller.user_id, lobby).await?;
     match state.store.message(id).await? {
-        Some(message) if message.conversation_id == lobby.into() => Ok(message),
+        Some(mut message) if message.conversation_id == lobby.into() => {
+            state
+                .store
+                .attach_reactions(std::slice::from_mut(&mut message), caller.user_id)
+                .await?;
+            Ok(message)
+        }
         _ => Err(Error::NotFound("message")),
     }
 }
 
 /// Loads a message the caller can see, with their membership of its conversation.
-async fn visible(
+pub(super) async fn visible(
     state: &AppState,
     caller: Caller,
     id: MessageId,

@@ -14,6 +14,7 @@ pub mod lobbies;
 pub mod members;
 pub mod messages;
 pub mod presence;
+pub mod reactions;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

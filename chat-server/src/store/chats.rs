@@ -1,6 +1,6 @@
 //! Direct chats: the `chats` table over `conversations`, one per pair of users.
 
-use chat_core::v1::{Author, Chat, ChatId, Message, UserId};
+use chat_core::v1::{Chat, ChatId, Message, UserId};
 
 use super::rows::UserRow;
 use super::{Store, StoreError, count, new_id, now_millis, parse_id, parse_text, timestamp};
@@ -61,14 +61,8 @@ impl ChatRow {
         .into_user()?;
         let last_message = match (self.lm_id, self.lm_seq, self.lm_content, self.lm_created_at) {
             (Some(id), Some(seq), Some(content), Some(created_at)) => {
-                let author = match (self.la_id, self.la_username, self.la_display_name) {
-                    (Some(id), Some(username), Some(display_name)) => Some(Author {
-                        id: parse_id(&id)?,
-                        username: parse_text(username)?,
-                        display_name: parse_text(display_name)?,
-                    }),
-                    _ => None,
-                };
+                let author =
+                    super::rows::author(self.la_id, self.la_username, self.la_display_name)?;
                 Some(Message {
                     id: parse_id(&id)?,
                     conversation_id: parse_id(&self.id)?,
@@ -77,6 +71,10 @@ impl ChatRow {
                     content: parse_text(content)?,
                     created_at: timestamp(created_at)?,
                     edited_at: self.lm_edited_at.map(timestamp).transpose()?,
+                    // A list's preview is the text; the chat's history has the rest.
+                    reply_to: None,
+                    reactions: Vec::new(),
+                    pinned_at: None,
                 })
             }
             _ => None,

@@ -6,7 +6,8 @@
 //! stored now (an edited message shows its latest text, a deleted one only its id).
 
 use chat_core::v1::{
-    Author, ConversationId, Member, Message, MessageId, Role, ServerFrame, UserId,
+    Author, ConversationId, Emoji, Member, Message, MessageId, PinEvent, ReactionEvent, Role,
+    ServerFrame, UserId,
 };
 use sqlx::AnyConnection;
 
@@ -33,6 +34,14 @@ pub enum EventKind {
     MemberUpdated,
     /// The lobby's name, description or visibility changed.
     LobbyUpdated,
+    /// Someone reacted to a message.
+    ReactionAdded,
+    /// Someone took a reaction back.
+    ReactionRemoved,
+    /// A message was pinned.
+    MessagePinned,
+    /// A message was unpinned.
+    MessageUnpinned,
 }
 
 impl EventKind {
@@ -46,12 +55,16 @@ impl EventKind {
             Self::MemberRemoved => "member.removed",
             Self::MemberUpdated => "member.updated",
             Self::LobbyUpdated => "lobby.updated",
+            Self::ReactionAdded => "reaction.added",
+            Self::ReactionRemoved => "reaction.removed",
+            Self::MessagePinned => "message.pinned",
+            Self::MessageUnpinned => "message.unpinned",
         }
     }
 }
 
 /// An event to append.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct NewEvent {
     /// What happened.
     pub kind: EventKind,
@@ -63,6 +76,8 @@ pub struct NewEvent {
     pub user_id: Option<UserId>,
     /// The role, for `member.joined` and `member.updated`.
     pub role: Option<Role>,
+    /// The emoji and its count after the change, for reaction events.
+    pub reaction: Option<(Emoji, u32)>,
 }
 
 impl NewEvent {
@@ -74,6 +89,7 @@ impl NewEvent {
             message_seq: Some(message_seq),
             user_id: None,
             role: None,
+            reaction: None,
         }
     }
 
@@ -85,6 +101,38 @@ impl NewEvent {
             message_seq: None,
             user_id: Some(user_id),
             role,
+            reaction: None,
+        }
+    }
+
+    /// A reaction event: `user_id` reacted (or took it back) with `emoji`, which the message
+    /// now has `count` of.
+    pub fn reaction(
+        kind: EventKind,
+        message_id: MessageId,
+        user_id: UserId,
+        emoji: Emoji,
+        count: u32,
+    ) -> Self {
+        Self {
+            kind,
+            message_id: Some(message_id),
+            message_seq: None,
+            user_id: Some(user_id),
+            role: None,
+            reaction: Some((emoji, count)),
+        }
+    }
+
+    /// A pin event; `user_id` is who pinned or unpinned the message.
+    pub fn pin(kind: EventKind, message_id: MessageId, user_id: UserId) -> Self {
+        Self {
+            kind,
+            message_id: Some(message_id),
+            message_seq: None,
+            user_id: Some(user_id),
+            role: None,
+            reaction: None,
         }
     }
 
@@ -96,6 +144,7 @@ impl NewEvent {
             message_seq: None,
             user_id: None,
             role: None,
+            reaction: None,
         }
     }
 }
@@ -113,8 +162,8 @@ pub(crate) async fn append(
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, user_id, role, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, user_id, role, created_at, emoji, amount)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(conversation)
     .bind(seq)
@@ -124,6 +173,8 @@ pub(crate) async fn append(
     .bind(event.user_id.map(|id| id.to_string()))
     .bind(event.role.map(Role::as_str))
     .bind(now_millis())
+    .bind(event.reaction.as_ref().map(|(emoji, _)| emoji.as_str()))
+    .bind(event.reaction.as_ref().map(|(_, count)| i64::from(*count)))
     .execute(&mut *conn)
     .await?;
     Ok(count(seq))
@@ -138,6 +189,8 @@ struct EventRow {
     user_id: Option<String>,
     role: Option<String>,
     created_at: i64,
+    emoji: Option<String>,
+    amount: Option<i64>,
     // The message as it is now.
     m_id: Option<String>,
     m_seq: Option<i64>,
@@ -194,6 +247,7 @@ impl EventRow {
                             }),
                             _ => None,
                         };
+                        // Replies and pins are filled in by `replay` for the whole page.
                         let message = Message {
                             id: message_id,
                             conversation_id,
@@ -202,6 +256,9 @@ impl EventRow {
                             content: parse_text(content)?,
                             created_at: timestamp(created_at)?,
                             edited_at: self.m_edited_at.map(timestamp).transpose()?,
+                            reply_to: None,
+                            reactions: Vec::new(),
+                            pinned_at: None,
                         };
                         if self.kind == "message.created" {
                             ServerFrame::MessageCreated {
@@ -307,6 +364,35 @@ impl EventRow {
                         .ok_or_else(|| missing("lobby"))?,
                 )?,
             },
+            "reaction.added" | "reaction.removed" => {
+                let event = ReactionEvent {
+                    conversation_id,
+                    seq,
+                    message_id: message_id.ok_or_else(|| missing("message"))?,
+                    user_id: user_id.ok_or_else(|| missing("user"))?,
+                    emoji: parse_text(self.emoji.ok_or_else(|| missing("emoji"))?)?,
+                    count: u32::try_from(self.amount.unwrap_or(0)).unwrap_or(0),
+                };
+                if self.kind == "reaction.added" {
+                    ServerFrame::ReactionAdded(event)
+                } else {
+                    ServerFrame::ReactionRemoved(event)
+                }
+            }
+            "message.pinned" | "message.unpinned" => {
+                let event = PinEvent {
+                    conversation_id,
+                    seq,
+                    message_id: message_id.ok_or_else(|| missing("message"))?,
+                    user_id: user_id.ok_or_else(|| missing("user"))?,
+                    at: timestamp(self.created_at)?,
+                };
+                if self.kind == "message.pinned" {
+                    ServerFrame::MessagePinned(event)
+                } else {
+                    ServerFrame::MessageUnpinned(event)
+                }
+            }
             other => return Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
         };
         Ok(frame)
@@ -323,6 +409,7 @@ impl Store {
     ) -> Result<Replay, StoreError> {
         let rows = sqlx::query_as::<_, EventRow>(
             "SELECT e.seq, e.kind, e.message_id, e.message_seq, e.user_id, e.role, e.created_at,
+                e.emoji, e.amount,
                 m.id AS m_id, m.seq AS m_seq, m.content AS m_content, m.created_at AS m_created_at,
                 m.edited_at AS m_edited_at, m.deleted_at IS NOT NULL AS m_deleted,
                 a.id AS a_id, a.username AS a_username, a.display_name AS a_display_name,
@@ -344,12 +431,47 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let truncated = rows.len() > limit as usize;
-        let frames = rows
+        let mut frames = rows
             .into_iter()
             .take(limit as usize)
             .map(|row| row.into_frame(conversation))
             .collect::<Result<Vec<_>, _>>()?;
+        self.complete_messages(&mut frames).await?;
         Ok(Replay { frames, truncated })
+    }
+
+    /// Gives the messages of replayed `message.created` and `message.updated` frames what the
+    /// event row's join leaves out (reply previews, pins): one read for the whole page.
+    async fn complete_messages(&self, frames: &mut [ServerFrame]) -> Result<(), StoreError> {
+        let mut ids: Vec<MessageId> = frames
+            .iter()
+            .filter_map(|frame| match frame {
+                ServerFrame::MessageCreated { message, .. }
+                | ServerFrame::MessageUpdated { message, .. } => Some(message.id),
+                _ => None,
+            })
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let current: std::collections::HashMap<MessageId, Message> = self
+            .messages_by_id(&ids)
+            .await?
+            .into_iter()
+            .map(|message| (message.id, message))
+            .collect();
+        for frame in frames {
+            if let ServerFrame::MessageCreated { message, .. }
+            | ServerFrame::MessageUpdated { message, .. } = frame
+                && let Some(now) = current.get(&message.id)
+            {
+                message.reply_to.clone_from(&now.reply_to);
+                message.pinned_at = now.pinned_at;
+            }
+        }
+        Ok(())
     }
 
     /// The newest event seq of a conversation, or `None` when it does not exist.

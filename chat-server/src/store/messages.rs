@@ -1,18 +1,26 @@
 //! Messages of lobbies and chats: the `messages` table and each conversation's `seq`.
 
 use chat_core::v1::{
-    Author, ConversationId, Message, MessageContent, MessageId, Nonce, PageLimit, UserId,
+    ConversationId, Message, MessageContent, MessageId, Nonce, PageLimit, ReplyPreview, UserId,
 };
 
 use super::events::{self, EventKind, NewEvent};
 use super::writer::{NewPost, Queued};
 
+use super::rows::author;
 use super::{Store, StoreError, count, now_millis, parse_id, parse_text, timestamp};
 
+/// A message with its author and the preview of the message it answers (one join each, so
+/// a page of replies costs no query per message).
 pub(super) const MESSAGE_SELECT: &str = "
-    SELECT m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at,
-        u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name
-    FROM messages m LEFT JOIN users u ON u.id = m.author_id";
+    SELECT m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at, m.pinned_at,
+        u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name,
+        m.reply_to_id, r.content AS reply_content, r.deleted_at IS NOT NULL AS reply_deleted,
+        ru.id AS reply_author_id, ru.username AS reply_author_username,
+        ru.display_name AS reply_author_display_name
+    FROM messages m LEFT JOIN users u ON u.id = m.author_id
+    LEFT JOIN messages r ON r.id = m.reply_to_id
+    LEFT JOIN users ru ON ru.id = r.author_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MessageRow {
@@ -22,33 +30,61 @@ pub(super) struct MessageRow {
     content: String,
     created_at: i64,
     edited_at: Option<i64>,
+    pinned_at: Option<i64>,
     author_id: Option<String>,
     author_username: Option<String>,
     author_display_name: Option<String>,
+    reply_to_id: Option<String>,
+    reply_content: Option<String>,
+    reply_deleted: Option<super::Flag>,
+    reply_author_id: Option<String>,
+    reply_author_username: Option<String>,
+    reply_author_display_name: Option<String>,
 }
 
 impl MessageRow {
     pub(super) fn into_message(self) -> Result<Message, StoreError> {
-        let author = match (
+        let written_by = author(
             self.author_id,
             self.author_username,
             self.author_display_name,
-        ) {
-            (Some(id), Some(username), Some(display_name)) => Some(Author {
-                id: parse_id(&id)?,
-                username: parse_text(username)?,
-                display_name: parse_text(display_name)?,
-            }),
-            _ => None,
+        )?;
+        let reply_to = match self.reply_to_id {
+            Some(id) => {
+                // A message that is gone altogether (not expected) shows as deleted.
+                let deleted =
+                    self.reply_deleted.is_none_or(bool::from) || self.reply_content.is_none();
+                Some(Box::new(ReplyPreview {
+                    id: parse_id(&id)?,
+                    author: if deleted {
+                        None
+                    } else {
+                        author(
+                            self.reply_author_id,
+                            self.reply_author_username,
+                            self.reply_author_display_name,
+                        )?
+                    },
+                    excerpt: match (&self.reply_content, deleted) {
+                        (Some(content), false) => ReplyPreview::excerpt_of(content),
+                        _ => String::new(),
+                    },
+                    deleted,
+                }))
+            }
+            None => None,
         };
         Ok(Message {
             id: parse_id(&self.id)?,
             conversation_id: parse_id(&self.conversation_id)?,
             seq: count(self.seq),
-            author,
+            author: written_by,
             content: parse_text(self.content)?,
             created_at: timestamp(self.created_at)?,
             edited_at: self.edited_at.map(timestamp).transpose()?,
+            reply_to,
+            reactions: Vec::new(),
+            pinned_at: self.pinned_at.map(timestamp).transpose()?,
         })
     }
 }
@@ -158,6 +194,28 @@ impl Store {
             .transpose()
     }
 
+    /// The messages with these ids that are not deleted, in no particular order.
+    pub async fn messages_by_id(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.id IN ({}) AND m.deleted_at IS NULL",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id.to_string());
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect()
+    }
+
     /// A page of a conversation's history, skipping deleted messages and everything up to
     /// `floor_seq`. Returns the page and whether more messages lie beyond it.
     pub async fn history(
@@ -227,7 +285,8 @@ impl Store {
     pub async fn delete_message(&self, id: MessageId) -> Result<Option<Deleted>, StoreError> {
         let mut tx = self.begin_write().await?;
         let deleted: Option<(String, i64)> = sqlx::query_as(
-            "UPDATE messages SET content = '', deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL
+            "UPDATE messages SET content = '', deleted_at = $1, pinned_at = NULL, pinned_by = NULL
+             WHERE id = $2 AND deleted_at IS NULL
              RETURNING conversation_id, seq",
         )
         .bind(now_millis())

@@ -25,6 +25,7 @@ pub mod login_failures;
 pub mod members;
 pub mod messages;
 pub mod plans;
+pub mod reactions;
 pub(crate) mod rows;
 pub mod sessions;
 pub mod tokens;
@@ -45,6 +46,9 @@ use sqlx::{AnyConnection, AnyPool, Connection as _};
 // The store's tables stamp times and ids; its files import the clock from here.
 pub(crate) use crate::clock::{new_id, now_millis};
 
+/// How long a statement waits for a connection before the store reports an outage.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A failure of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -60,6 +64,9 @@ pub enum StoreError {
     /// A stored value no longer parses; the database was changed outside the server.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A write failed in a batch that met an outage (the batch's error itself went to the log).
+    #[error("the store is unavailable ({0:?})")]
+    Outage(Outage),
 }
 
 impl StoreError {
@@ -67,6 +74,67 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
     }
+
+    /// The outage this failure is part of, if it is one: a failure of the database or its disk
+    /// rather than of the statement, which the same request may get past later.
+    pub fn outage(&self) -> Option<Outage> {
+        let error = match self {
+            Self::Database(error) => error,
+            Self::Outage(outage) => return Some(*outage),
+            _ => return None,
+        };
+        match error {
+            sqlx::Error::Io(e) if is_storage_full(e) => Some(Outage::StorageFull),
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Some(Outage::Unreachable),
+            sqlx::Error::Database(db) => Outage::of_code(db.code().as_deref()?),
+            _ => None,
+        }
+    }
+}
+
+/// Why the store cannot serve for now. Requests that meet one are answered `503` with
+/// `Retry-After`, not `500`: nothing is wrong with them, and nothing was half-written (a
+/// transaction that fails is rolled back; a post retried with its nonce is not doubled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// The database does not answer: restarting, unreachable, out of connections, busy.
+    Unreachable,
+    /// The disk under the database or the files is full.
+    StorageFull,
+}
+
+impl Outage {
+    /// The outage a database error code stands for. PostgreSQL's codes are SQLSTATEs; SQLite's
+    /// are its (extended) result codes in decimal.
+    fn of_code(code: &str) -> Option<Self> {
+        match code {
+            // disk_full
+            "53100" => Some(Self::StorageFull),
+            // connection exceptions, out of memory, too many connections, shutting down,
+            // cannot connect now.
+            _ if code.starts_with("08") => Some(Self::Unreachable),
+            "53200" | "53300" | "57P01" | "57P02" | "57P03" => Some(Self::Unreachable),
+            _ => match code.parse::<i32>().map(|code| code & 0xff) {
+                // SQLITE_FULL
+                Ok(13) => Some(Self::StorageFull),
+                // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN
+                Ok(5 | 6 | 10 | 14) => Some(Self::Unreachable),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Whether an I/O error means the disk (or the user's quota on it) is full.
+pub fn is_storage_full(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
 }
 
 /// A migration: version, description, SQL.
@@ -89,6 +157,11 @@ const SQLITE_MIGRATIONS: &[MigrationFile] = &[
         "tokens",
         include_str!("../../../migrations/sqlite/0003_tokens.sql"),
     ),
+    (
+        4,
+        "reactions",
+        include_str!("../../../migrations/sqlite/0004_reactions.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations: the same versions and tables as SQLite's.
@@ -107,6 +180,11 @@ const POSTGRES_MIGRATIONS: &[MigrationFile] = &[
         3,
         "tokens",
         include_str!("../../../migrations/postgres/0003_tokens.sql"),
+    ),
+    (
+        4,
+        "reactions",
+        include_str!("../../../migrations/postgres/0004_reactions.sql"),
     ),
 ];
 
@@ -170,7 +248,20 @@ impl Store {
         sqlx::any::install_default_drivers();
         let options = AnyPoolOptions::new()
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10));
+            // A request waits this long for a connection while the database is down (or every
+            // connection is busy), then gets `503`: well inside any client's timeout.
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            // A transaction whose COMMIT failed (a full disk) stays open until the rollback
+            // its drop queued on the connection runs; a connection still in one after that is
+            // closed rather than lent again, where every BEGIN on it would fail.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if conn.is_in_transaction() {
+                        conn.ping().await?;
+                    }
+                    Ok(!conn.is_in_transaction())
+                })
+            });
         let pool = match backend {
             Backend::Sqlite => {
                 options

@@ -1,7 +1,7 @@
 //! Row types that several table families read: a user's public columns appear in members,
 //! events, chats and admin queries as well as in `users.rs`, so they live below all of them.
 
-use chat_core::v1::User;
+use chat_core::v1::{Author, User};
 
 use super::{StoreError, parse_id, parse_text, timestamp};
 
@@ -24,5 +24,21 @@ impl UserRow {
             description: parse_text(self.description)?,
             created_at: timestamp(self.created_at)?,
         })
+    }
+}
+
+/// The author of a joined row; `None` when the account is gone.
+pub(super) fn author(
+    id: Option<String>,
+    username: Option<String>,
+    display_name: Option<String>,
+) -> Result<Option<Author>, StoreError> {
+    match (id, username, display_name) {
+        (Some(id), Some(username), Some(display_name)) => Ok(Some(Author {
+            id: parse_id(&id)?,
+            username: parse_text(username)?,
+            display_name: parse_text(display_name)?,
+        })),
+        _ => Ok(None),
     }
 }

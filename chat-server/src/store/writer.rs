@@ -21,7 +21,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
-use chat_core::v1::{Author, ConversationId, Message, MessageContent, MessageId, Nonce, UserId};
+use chat_core::v1::{
+    Author, ConversationId, Message, MessageContent, MessageId, Nonce, ReplyPreview, UserId,
+};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Transaction};
 use tokio::sync::{mpsc, oneshot};
@@ -32,7 +34,7 @@ use super::{
 };
 
 /// Posts written in one transaction, at most. Bounds the statements' parameter counts
-/// (6 per row: far below SQLite's 32,766 and PostgreSQL's 65,535), the nonce lookup's chain
+/// (7 per row at most: far below SQLite's 32,766 and PostgreSQL's 65,535), the nonce lookup's chain
 /// of `OR`s (SQLite refuses expressions deeper than 1,000: at 1,024 every batch failed and
 /// fell back to one transaction per post) and the latency a post waits behind others.
 /// Measured: 128 gave 4,261 durable messages/s, 256 gave 5,975.
@@ -52,6 +54,8 @@ pub struct NewPost {
     pub content: MessageContent,
     /// The author's idempotency key, if any.
     pub nonce: Option<Nonce>,
+    /// The message of the same conversation it answers, if any.
+    pub reply_to: Option<MessageId>,
     /// Which kind of conversation the route named.
     pub expect: Expect,
 }
@@ -86,8 +90,8 @@ pub enum Announcer {
 pub enum Written {
     /// Stored now.
     New {
-        /// The message as stored.
-        message: Message,
+        /// The message as stored (boxed: it is most of the enum's size).
+        message: Box<Message>,
         /// Its `message.created` event.
         event_seq: u64,
         /// Who publishes that event.
@@ -98,6 +102,8 @@ pub enum Written {
     /// Not written: the author may not post there (not a member, a chat they deleted, a
     /// conversation of the other kind, or none at all). The caller finds out which.
     Refused,
+    /// Not written: `reply_to` is not a message of the conversation (or was deleted).
+    BadReply,
 }
 
 type Reply = oneshot::Sender<Result<Written, StoreError>>;
@@ -190,6 +196,15 @@ async fn run(
         match conn.write(backend, &items).await {
             Ok(results) => answer(&hook, replies, results),
             Err(error) if items.len() == 1 => answer(&hook, replies, vec![Err(error)]),
+            // The database is down (or its disk full): each post alone would wait for a
+            // connection in turn, and the last poster would wait the whole batch's outages.
+            Err(error) if error.outage().is_some() => {
+                tracing::warn!(%error, posts = items.len(), "batch failed: the store is unavailable");
+                let failed = items
+                    .iter()
+                    .map(|_| Err(StoreError::Outage(error.outage().expect("an outage"))));
+                answer(&hook, replies, failed.collect());
+            }
             Err(error) => {
                 tracing::warn!(%error, posts = items.len(), "batch failed; writing its posts one by one");
                 for (item, reply) in items.iter().zip(replies) {
@@ -373,6 +388,18 @@ async fn write(
         }
     }
 
+    let previews = reply_previews(&mut tx, backend, items, &outcomes).await?;
+    for (i, post) in items.iter().enumerate() {
+        if let Some(target) = post.reply_to
+            && outcomes[i].is_none()
+            && previews
+                .get(&target)
+                .is_none_or(|(conversation, _)| *conversation != post.conversation)
+        {
+            outcomes[i] = Some(Ok(Written::BadReply));
+        }
+    }
+
     let used = used_nonces(&mut tx, backend, items, &authors).await?;
     let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, post) in items.iter().enumerate() {
@@ -452,9 +479,15 @@ async fn write(
             content: items[post.item].content.clone(),
             created_at,
             edited_at: None,
+            reply_to: items[post.item]
+                .reply_to
+                .and_then(|target| previews.get(&target))
+                .map(|(_, preview)| Box::new(preview.clone())),
+            reactions: Vec::new(),
+            pinned_at: None,
         };
         outcomes[post.item] = Some(Ok(Written::New {
-            message,
+            message: Box::new(message),
             event_seq: count(post.event_seq),
             announcer: if poster.chat {
                 Announcer::Poster
@@ -476,6 +509,60 @@ async fn write(
         .into_iter()
         .map(|outcome| outcome.unwrap_or_else(|| Err(missing())))
         .collect())
+}
+
+/// The messages the batch's posts answer, by id: their conversation and preview. Deleted
+/// messages are left out (a reply to one is refused).
+async fn reply_previews(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    items: &[NewPost],
+    outcomes: &[Option<Result<Written, StoreError>>],
+) -> Result<HashMap<MessageId, (ConversationId, ReplyPreview)>, StoreError> {
+    let mut targets: Vec<String> = items
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, outcome)| outcome.is_none())
+        .filter_map(|(post, _)| post.reply_to.map(|id| id.to_string()))
+        .collect();
+    if targets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    let sql = format!(
+        "SELECT m.id, m.conversation_id, m.content, u.id, u.username, u.display_name
+         FROM messages m LEFT JOIN users u ON u.id = m.author_id
+         WHERE m.deleted_at IS NULL AND m.id IN {}",
+        placeholders(backend, 1, targets.len(), 1)
+    );
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut query = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
+    for target in &targets {
+        query = query.bind(target);
+    }
+    let mut previews = HashMap::new();
+    for (id, conversation, content, author_id, username, display_name) in
+        query.fetch_all(&mut *conn).await?
+    {
+        let id: MessageId = super::parse_id(&id)?;
+        let author = super::rows::author(author_id, username, display_name)?;
+        let preview = ReplyPreview {
+            id,
+            author,
+            excerpt: ReplyPreview::excerpt_of(&content),
+            deleted: false,
+        };
+        previews.insert(id, (super::parse_id(&conversation)?, preview));
+    }
+    Ok(previews)
 }
 
 /// An author's membership of the conversation they post to.
@@ -584,8 +671,8 @@ async fn insert_rows(
     now: i64,
 ) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at) VALUES {}",
-        placeholders(backend, placed.len(), 6, 1)
+        "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at, reply_to_id) VALUES {}",
+        placeholders(backend, placed.len(), 7, 1)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for post in placed {
@@ -595,7 +682,8 @@ async fn insert_rows(
             .bind(post.seq)
             .bind(&post.author)
             .bind(items[post.item].content.as_str())
-            .bind(now);
+            .bind(now)
+            .bind(items[post.item].reply_to.map(|id| id.to_string()));
     }
     query.execute(&mut *conn).await?;
 

@@ -192,6 +192,55 @@ fn lobby_rows() -> Vec<Row> {
             [204, 204, 403, 401],
             [204, 204, 404, 401],
         ),
+        (
+            Method::POST,
+            "/api/v1/lobbies/{place}/messages",
+            Some(json!({"content": "re", "reply_to": "{message}"})),
+            [201, 201, 403, 401],
+            [201, 201, 404, 401],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/messages/{message}/reactions/👍",
+            None,
+            [204, 204, 403, 401],
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}/reactions/:+1:",
+            None,
+            [204, 204, 403, 401],
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/messages/{message}/reactions/👍",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/messages/{message}/pin",
+            None,
+            [204, 403, 403, 401],
+            [204, 403, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}/pin",
+            None,
+            [204, 403, 403, 401],
+            [204, 403, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/lobbies/{place}/pins",
+            None,
+            [200, 200, 403, 401],
+            [200, 200, 404, 401],
+        ),
     ]
 }
 
@@ -232,6 +281,9 @@ async fn every_lobby_route_answers_each_role_as_documented() {
             for (who, want) in ROLES.into_iter().zip(expected) {
                 n += 1;
                 let world = lobby_world(&app, n, visibility).await;
+                let body = body
+                    .as_ref()
+                    .map(|b| serde_json::from_str(&world.path(&b.to_string())).expect("json"));
                 let got = call(&app, &world, who, &method, template, &body).await;
                 if got != want {
                     failures.push(format!(
@@ -298,6 +350,48 @@ async fn every_chat_route_answers_participants_outsiders_and_anonymous_as_docume
             "/api/v1/chats",
             Some(json!({"user_id": "{member}"})),
             [200, 422, 201, 401],
+        ),
+        (
+            Method::POST,
+            "/api/v1/chats/{place}/messages",
+            Some(json!({"content": "re", "reply_to": "{message}"})),
+            [201, 201, 404, 401],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/messages/{message}/reactions/👍",
+            None,
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}/reactions/👍",
+            None,
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/messages/{message}/reactions/👍",
+            None,
+            [200, 200, 404, 401],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/messages/{message}/pin",
+            None,
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/messages/{message}/pin",
+            None,
+            [204, 204, 404, 401],
+        ),
+        (
+            Method::GET,
+            "/api/v1/chats/{place}/pins",
+            None,
+            [200, 200, 404, 401],
         ),
     ];
     let mut n = 0;
@@ -377,6 +471,11 @@ const READ: &str = r#"{"type":"read","conversation_id":"{place}","seq":1}"#;
 const JOIN: &str = r#"{"type":"lobby.join","lobby_id":"{place}","nonce":"n"}"#;
 const LEAVE: &str = r#"{"type":"lobby.leave","lobby_id":"{place}","nonce":"n"}"#;
 const CALL: &str = r#"{"type":"call.invite","call_id":"c","user_id":"{member}","payload":{}}"#;
+const REACT: &str = r#"{"type":"reaction.add","message_id":"{message}","emoji":"👍","nonce":"n"}"#;
+const UNREACT: &str =
+    r#"{"type":"reaction.remove","message_id":"{message}","emoji":":+1:","nonce":"n"}"#;
+const PIN: &str = r#"{"type":"message.pin","message_id":"{message}","nonce":"n"}"#;
+const UNPIN: &str = r#"{"type":"message.unpin","message_id":"{message}","nonce":"n"}"#;
 
 const UNAVAILABLE: &str = "call.unavailable";
 
@@ -384,7 +483,7 @@ const UNAVAILABLE: &str = "call.unavailable";
 async fn every_lobby_frame_answers_each_role_as_documented() {
     let app = spawn_app().await;
     // Columns: admin, member, outsider (anonymous connections never get past `auth`).
-    let rows: [(&str, [&str; 3], [&str; 3]); 8] = [
+    let rows: [(&str, [&str; 3], [&str; 3]); 12] = [
         (SEND, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
         (
             EDIT,
@@ -400,6 +499,22 @@ async fn every_lobby_frame_answers_each_role_as_documented() {
             CALL,
             ["ok", UNAVAILABLE, UNAVAILABLE],
             ["ok", UNAVAILABLE, UNAVAILABLE],
+        ),
+        (REACT, ["ok", "ok", "forbidden"], ["ok", "ok", "not_found"]),
+        (
+            UNREACT,
+            ["ok", "ok", "forbidden"],
+            ["ok", "ok", "not_found"],
+        ),
+        (
+            PIN,
+            ["ok", "forbidden", "forbidden"],
+            ["ok", "forbidden", "not_found"],
+        ),
+        (
+            UNPIN,
+            ["ok", "forbidden", "forbidden"],
+            ["ok", "forbidden", "not_found"],
         ),
     ];
     let mut n = 0;
@@ -425,13 +540,17 @@ async fn every_lobby_frame_answers_each_role_as_documented() {
 async fn every_chat_frame_answers_participants_and_outsiders_as_documented() {
     let app = spawn_app().await;
     // Columns: the other participant, the message's author, an outsider.
-    let rows: [(&str, [&str; 3]); 6] = [
+    let rows: [(&str, [&str; 3]); 10] = [
         (SEND, ["ok", "ok", "not_found"]),
         (EDIT, ["forbidden", "ok", "not_found"]),
         (DELETE, ["forbidden", "ok", "not_found"]),
         (TYPING, ["ok", "ok", "not_found"]),
         (READ, ["ok", "ok", "not_found"]),
         (CALL, ["ok", UNAVAILABLE, UNAVAILABLE]),
+        (REACT, ["ok", "ok", "not_found"]),
+        (UNREACT, ["ok", "ok", "not_found"]),
+        (PIN, ["ok", "ok", "not_found"]),
+        (UNPIN, ["ok", "ok", "not_found"]),
     ];
     let mut n = 0;
     let mut failures = Vec::new();

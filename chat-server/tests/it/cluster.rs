@@ -355,6 +355,17 @@ impl OwnRedis {
         self.child = Some(child);
     }
 
+    /// Stops (`SIGSTOP`) or continues (`SIGCONT`) the server: while stopped its port still
+    /// accepts connections but nothing answers, as when the network to it is cut.
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("a running redis-server").id();
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
     /// Kills the server (no shutdown: as if it crashed) and waits until it is gone.
     fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -396,8 +407,28 @@ async fn saw_within(
     }
 }
 
+/// What happens to the cluster's Redis mid-stream.
+enum RedisFault {
+    /// Killed, then started again on the same port: connections refused meanwhile.
+    Restart,
+    /// Unreachable for this long: connections hang, nothing answers.
+    Unreachable(Duration),
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_restart_loses_nothing_and_live_delivery_across_nodes_recovers_by_itself() {
+    redis_fault_loses_nothing(RedisFault::Restart).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_unreachable_for_30_s_loses_nothing_and_delivery_recovers_by_itself() {
+    redis_fault_loses_nothing(RedisFault::Unreachable(Duration::from_secs(30))).await;
+}
+
+/// Messages flow across three nodes while Redis fails: the nodes keep accepting and storing
+/// posts (each answered well within a client's timeout), live delivery across nodes comes
+/// back by itself, and every watcher ends with every acknowledged message exactly once.
+async fn redis_fault_loses_nothing(fault: RedisFault) {
     if std::env::var(REDIS_VAR)
         .ok()
         .filter(|v| !v.is_empty())
@@ -423,10 +454,38 @@ async fn a_redis_restart_loses_nothing_and_live_delivery_across_nodes_recovers_b
         assert!(saw_within(ws, seen, conversation, "k4", Duration::from_secs(10)).await);
     }
 
-    // Redis dies: the nodes keep accepting and storing posts.
-    redis.kill();
-    cluster.write(0, &path, &alice.token, &mut acked, 15).await;
-    redis.restart();
+    match fault {
+        RedisFault::Restart => {
+            // Redis dies: the nodes keep accepting and storing posts.
+            redis.kill();
+            cluster.write(0, &path, &alice.token, &mut acked, 15).await;
+            redis.restart();
+        }
+        RedisFault::Unreachable(outage) => {
+            // Posts go on, to every node, for the whole outage; none waits on Redis for long.
+            redis.signal("-STOP");
+            let until = tokio::time::Instant::now() + outage;
+            let mut node = 0;
+            // Paced, so the gap each watcher's node fills afterwards stays a few hundred
+            // events, as a busy lobby's would.
+            let mut pace = tokio::time::interval(Duration::from_millis(250));
+            while tokio::time::Instant::now() < until {
+                pace.tick().await;
+                let started = tokio::time::Instant::now();
+                let total = acked.len() + 1;
+                cluster
+                    .write(node, &path, &alice.token, &mut acked, total)
+                    .await;
+                assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "a post waited {:?} on an unreachable Redis",
+                    started.elapsed()
+                );
+                node = (node + 1) % 3;
+            }
+            redis.signal("-CONT");
+        }
+    }
 
     // Live delivery across nodes comes back without any node restarting: posts go on until
     // each watcher hears one live (the nodes re-subscribe with a backoff of at most 5 s).

@@ -6,10 +6,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use chat_core::v1::{AuthResponse, Lobby, Message, MessagePage};
+use chat_core::v1::{AuthResponse, Lobby, Message};
 use serde_json::json;
 
-use crate::process::ServerProcess;
+use crate::process::{ServerProcess, stored_messages};
 
 /// A small deterministic generator, so a failure can be replayed.
 struct Lcg(u64);
@@ -115,34 +115,7 @@ async fn acknowledged_messages_survive_twenty_sigkills() {
         server = ServerProcess::start(dir.path(), &database.url, &[]);
     }
 
-    // The total queue: every stored message, walked back from the newest, then reversed.
-    let mut stored: Vec<Message> = Vec::new();
-    let mut before: Option<String> = None;
-    loop {
-        let mut request = http
-            .get(format!(
-                "{}/api/v1/lobbies/{}/messages",
-                server.url, lobby.id
-            ))
-            .bearer_auth(&auth.token)
-            .query(&[("limit", "100")]);
-        if let Some(id) = &before {
-            request = request.query(&[("before", id.as_str())]);
-        }
-        let page: MessagePage = request
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("page");
-        stored.extend(page.items);
-        match page.next_cursor {
-            Some(cursor) => before = Some(cursor.to_string()),
-            None => break,
-        }
-    }
-    stored.reverse();
+    let stored = stored_messages(&http, &server.url, &auth.token, lobby.id).await;
     let seqs: Vec<u64> = stored.iter().map(|m| m.seq).collect();
     assert_eq!(
         seqs,

@@ -211,6 +211,7 @@ async fn a_resent_nonce_returns_the_original_message_and_posts_nothing() {
         conversation_id: lobby.id.into(),
         content: content("only once"),
         nonce: nonce("n-1"),
+        reply_to: None,
     };
     ws.send(&send).await;
     let (first, _) = ws.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
@@ -319,6 +320,7 @@ async fn sending_too_fast_is_answered_with_rate_limited() {
             conversation_id: lobby.id.into(),
             content: content("spam"),
             nonce: nonce(&format!("n{i}")),
+            reply_to: None,
         })
         .await;
     }
@@ -589,6 +591,7 @@ async fn typing_stops_at_once_when_the_typist_sends() {
             conversation_id: lobby.id.into(),
             content: content("done"),
             nonce: nonce("t"),
+            reply_to: None,
         })
         .await;
     let (stopped, _) = bob_ws
@@ -965,6 +968,79 @@ async fn one_sender_cannot_fill_a_slow_readers_queue_with_call_frames() {
         }
     }
     assert!(relayed <= 40, "{relayed} frames relayed from one sender");
+}
+
+#[tokio::test]
+async fn call_frames_are_relayed_only_within_a_call_the_callee_has_not_rejected() {
+    let app = spawn_app().await;
+    let victim = app.register("victim").await;
+    let eve = app.register("eve").await;
+    app.say_to(&eve, &victim, "hi").await;
+    let mut target = app.ws_live(&victim.token).await;
+    let mut caller = app.ws_live(&eve.token).await;
+    let conflict = |f: &ServerFrame| {
+        matches!(
+            f,
+            ServerFrame::Error {
+                code: ErrorCode::Conflict,
+                ..
+            }
+        )
+    };
+
+    // No call yet: neither ICE nor an answer is relayed, from either side.
+    caller
+        .send(&ClientFrame::CallIce(signal("c1", victim.id, json!({}))))
+        .await;
+    caller.until(conflict).await;
+    target
+        .send(&ClientFrame::CallAnswer(signal("c1", eve.id, json!({}))))
+        .await;
+    target.until(conflict).await;
+
+    // Invited: the caller's candidates and the callee's answer cross.
+    caller
+        .send(&ClientFrame::CallInvite(signal(
+            "c1",
+            victim.id,
+            json!({"sdp": "o"}),
+        )))
+        .await;
+    target
+        .until(|f| matches!(f, ServerFrame::CallInvite(_)))
+        .await;
+    caller
+        .send(&ClientFrame::CallIce(signal(
+            "c1",
+            victim.id,
+            json!({"c": 1}),
+        )))
+        .await;
+    target.until(|f| matches!(f, ServerFrame::CallIce(_))).await;
+
+    // Rejected: the caller's next candidates go nowhere.
+    target
+        .send(&ClientFrame::CallReject(signal("c1", eve.id, json!({}))))
+        .await;
+    caller
+        .until(|f| matches!(f, ServerFrame::CallReject(_)))
+        .await;
+    caller
+        .send(&ClientFrame::CallIce(signal(
+            "c1",
+            victim.id,
+            json!({"c": 2}),
+        )))
+        .await;
+    caller.until(conflict).await;
+    target.send(&ClientFrame::Ping).await;
+    let (_, before_pong) = target.until(|f| matches!(f, ServerFrame::Pong)).await;
+    assert!(
+        !before_pong
+            .iter()
+            .any(|f| matches!(f, ServerFrame::CallIce(_))),
+        "{before_pong:?}"
+    );
 }
 
 #[tokio::test]

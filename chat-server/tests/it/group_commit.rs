@@ -54,6 +54,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
                 author,
                 content: text(&format!("m{i}")),
                 nonce: key,
+                reply_to: None,
                 expect: if i == 9 { Expect::Chat } else { Expect::Either },
             })
             .await
@@ -66,6 +67,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
     for (i, conversation, pending) in queued {
         match pending.committed().await.expect("answered") {
             Written::Refused => assert!(refused.contains(&i), "post {i} refused"),
+            Written::BadReply => panic!("post {i} replies to nothing, yet was refused as a reply"),
             Written::New { message, .. } => {
                 assert!(!refused.contains(&i), "post {i} written");
                 assert_eq!(message.content.as_str(), format!("m{i}"));
@@ -95,7 +97,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
             .await
             .expect("read")
             .expect("stored");
-        assert_eq!(stored, message);
+        assert_eq!(stored, *message);
         assert!(
             message
                 .author
@@ -181,6 +183,7 @@ async fn store_after_one_post() -> (TestApp, Store, impl Fn(&str) -> NewPost) {
         author,
         content: text(content),
         nonce: None,
+        reply_to: None,
         expect: Expect::Lobby,
     };
     let first = store.submit_message(post("one")).await.expect("queued");

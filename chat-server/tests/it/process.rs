@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 pub struct ServerProcess {
     child: Child,
     pub url: String,
+    log: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<String>>>,
 }
 
 impl ServerProcess {
@@ -76,9 +77,31 @@ impl ServerProcess {
                 );
             }
         };
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child, url }
+        // Keep draining the log so the server never blocks on a full pipe; the last lines
+        // stay for a failing test to show.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut kept = kept
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if kept.len() == 200 {
+                    kept.pop_front();
+                }
+                kept.push_back(line);
+            }
+        });
+        Self { child, url, log }
+    }
+
+    /// The last lines the server logged (at most 200), for a failing test to show.
+    pub fn log_tail(&self) -> String {
+        let kept = self
+            .log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.iter().cloned().collect::<Vec<_>>().join("\n")
     }
 
     /// The process id.
@@ -102,4 +125,38 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Every message stored in `lobby`, oldest first, walked back page by page from the newest.
+pub async fn stored_messages(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    lobby: chat_core::v1::LobbyId,
+) -> Vec<chat_core::v1::Message> {
+    let mut stored = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let mut request = http
+            .get(format!("{url}/api/v1/lobbies/{lobby}/messages"))
+            .bearer_auth(token)
+            .query(&[("limit", "100")]);
+        if let Some(id) = &before {
+            request = request.query(&[("before", id.as_str())]);
+        }
+        let page: chat_core::v1::MessagePage = request
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("page");
+        stored.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) => before = Some(cursor.to_string()),
+            None => break,
+        }
+    }
+    stored.reverse();
+    stored
 }

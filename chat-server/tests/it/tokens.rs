@@ -93,6 +93,7 @@ async fn a_read_token_reads_but_cannot_write_over_rest_or_the_socket() {
             conversation_id: lobby.id.into(),
             content: MessageContent::parse("hi").expect("content"),
             nonce: Nonce::new("n1").expect("nonce"),
+            reply_to: None,
         })
         .await;
     let (refused, _) = socket

@@ -54,6 +54,9 @@ fn message(seq: u64, author: UserId, text: &str) -> Message {
         content: content(text),
         created_at: at(i64::try_from(seq).expect("small")),
         edited_at: None,
+        reply_to: None,
+        reactions: Vec::new(),
+        pinned_at: None,
     }
 }
 
@@ -136,6 +139,90 @@ fn pages_and_live_events_merge_in_seq_order_without_doubles() {
     elsewhere.conversation_id = other_conversation();
     assert!(!timeline.apply_frame(&created(11, &elsewhere)));
     assert_eq!(timeline.len(), 4);
+}
+
+fn reaction(
+    event: u64,
+    message: &Message,
+    who: UserId,
+    emoji: &str,
+    count: u32,
+    added: bool,
+) -> ServerFrame {
+    let event = ReactionEvent {
+        conversation_id: message.conversation_id,
+        seq: event,
+        message_id: message.id,
+        user_id: who,
+        emoji: chat_core::v1::Emoji::parse(emoji).expect("an emoji"),
+        count,
+    };
+    if added {
+        ServerFrame::ReactionAdded(event)
+    } else {
+        ServerFrame::ReactionRemoved(event)
+    }
+}
+
+fn reactions(timeline: &Timeline, seq: u64) -> Vec<(String, u32, bool)> {
+    timeline
+        .get(seq)
+        .expect("held")
+        .reactions
+        .iter()
+        .map(|r| (r.emoji.as_str().to_owned(), r.count, r.me))
+        .collect()
+}
+
+#[test]
+fn reaction_events_set_counts_idempotently_and_survive_edits() {
+    let mut timeline = Timeline::new(conversation(), Some(me()));
+    let m1 = message(1, user(2), "one");
+    assert!(timeline.apply_frame(&created(1, &m1)));
+    assert!(timeline.apply_frame(&reaction(2, &m1, user(2), "👍", 1, true)));
+    assert!(timeline.apply_frame(&reaction(3, &m1, me(), "👍", 2, true)));
+    // The same event again (a page raced it, a replay repeated it): no change.
+    assert!(!timeline.apply_frame(&reaction(3, &m1, me(), "👍", 2, true)));
+    assert!(timeline.apply_frame(&reaction(4, &m1, user(3), "🎉", 1, true)));
+    assert_eq!(
+        reactions(&timeline, 1),
+        [("👍".to_owned(), 2, true), ("🎉".to_owned(), 1, false)]
+    );
+    // An edit's event carries no reactions; the held ones stay.
+    assert!(timeline.apply_frame(&updated(5, &edited(m1.clone(), "one!", 100))));
+    assert_eq!(reactions(&timeline, 1).len(), 2);
+    assert!(timeline.apply_frame(&reaction(6, &m1, me(), "👍", 1, false)));
+    assert!(timeline.apply_frame(&reaction(7, &m1, user(3), "🎉", 0, false)));
+    assert_eq!(reactions(&timeline, 1), [("👍".to_owned(), 1, false)]);
+    // Events of messages not held change nothing.
+    let m9 = message(9, user(2), "nine");
+    assert!(!timeline.apply_frame(&reaction(8, &m9, me(), "👍", 1, true)));
+}
+
+#[test]
+fn pin_events_set_and_clear_the_pin() {
+    let mut timeline = Timeline::new(conversation(), Some(me()));
+    let m1 = message(1, user(2), "one");
+    timeline.apply_frame(&created(1, &m1));
+    let pin = |seq, pinned| {
+        let event = chat_core::v1::PinEvent {
+            conversation_id: conversation(),
+            seq,
+            message_id: m1.id,
+            user_id: user(2),
+            at: at(50),
+        };
+        if pinned {
+            ServerFrame::MessagePinned(event)
+        } else {
+            ServerFrame::MessageUnpinned(event)
+        }
+    };
+    assert!(timeline.apply_frame(&pin(2, true)));
+    assert!(!timeline.apply_frame(&pin(2, true)));
+    assert_eq!(timeline.get(1).expect("held").pinned_at, Some(at(50)));
+    assert!(timeline.apply_frame(&pin(3, false)));
+    assert_eq!(timeline.get(1).expect("held").pinned_at, None);
 }
 
 #[test]

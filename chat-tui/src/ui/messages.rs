@@ -78,6 +78,19 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
                 message.edited.then_some("(edited)"),
             )
         };
+        if let Some(quote) = message.reply.as_ref().filter(|_| !message.deleted) {
+            let quote = truncate(&format!("↪ {quote}"), text_width);
+            out.push(Line::from(vec![
+                Span::raw(" ".repeat(indent + SEPARATOR_WIDTH)),
+                Span::styled(quote, dim().add_modifier(Modifier::ITALIC)),
+            ]));
+        }
+        let marker = match (marker, message.pinned && !message.deleted) {
+            (Some(m), true) => Some(format!("{m} 📌")),
+            (Some(m), false) => Some(m.to_owned()),
+            (None, true) => Some("📌".to_owned()),
+            (None, false) => None,
+        };
         push_message(
             &mut out,
             Prefix {
@@ -89,9 +102,22 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
             },
             &body,
             body_style,
-            marker.map(|m| (m.to_owned(), dim())),
+            marker.map(|m| (m, dim())),
             text_width,
         );
+        if !message.reactions.is_empty() && !message.deleted {
+            let mut spans = vec![Span::raw(" ".repeat(indent + SEPARATOR_WIDTH))];
+            for (emoji, count, mine) in &message.reactions {
+                let style = if *mine {
+                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+                } else {
+                    dim()
+                };
+                spans.push(Span::styled(format!("{emoji} {count}"), style));
+                spans.push(Span::raw("  "));
+            }
+            out.push(Line::from(spans));
+        }
     }
     let my_name = me.map(|m| m.username.clone()).unwrap_or_default();
     for pending in &conversation.pending {

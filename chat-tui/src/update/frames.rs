@@ -125,6 +125,18 @@ fn server_frame(app: &mut App, frame: ServerFrame, fx: &mut Vec<Effect>) {
                 c.update_timeline(|t| t.apply_frame(&frame));
             }
         }
+        ServerFrame::ReactionAdded(ref event) | ServerFrame::ReactionRemoved(ref event) => {
+            let conversation_id = event.conversation_id;
+            if let Some(c) = app.conversation_mut(conversation_id) {
+                c.update_timeline(|t| t.apply_frame(&frame));
+            }
+        }
+        ServerFrame::MessagePinned(ref event) | ServerFrame::MessageUnpinned(ref event) => {
+            let conversation_id = event.conversation_id;
+            if let Some(c) = app.conversation_mut(conversation_id) {
+                c.update_timeline(|t| t.apply_frame(&frame));
+            }
+        }
         ServerFrame::MessageDeleted {
             conversation_id, ..
         } => {

@@ -236,6 +236,20 @@ fn submit(app: &mut App, fx: &mut Vec<Effect>) {
     });
 }
 
+/// The newest message of the shown conversation that is not deleted and passes `wanted`.
+fn newest(
+    app: &App,
+    wanted: impl Fn(&crate::state::Msg) -> bool,
+) -> Option<(chat_core::v1::ConversationId, chat_core::v1::MessageId)> {
+    let conversation = app.current()?;
+    conversation
+        .messages
+        .iter()
+        .rev()
+        .find(|m| !m.deleted && wanted(m))
+        .map(|m| (conversation.id, m.id))
+}
+
 fn run_command(app: &mut App, command: Command, fx: &mut Vec<Effect>) {
     let current = app.current().map(|c| (c.id, c.kind.clone()));
     let lobby = match &current {
@@ -281,6 +295,27 @@ fn run_command(app: &mut App, command: Command, fx: &mut Vec<Effect>) {
                 None => app.error("you have no message here to delete"),
             }
         }
+        Command::Reply(content) => match newest(app, |_| true) {
+            Some((conversation, reply_to)) => fx.push(Effect::Reply {
+                conversation,
+                reply_to,
+                content,
+            }),
+            None => app.error("no message here to answer"),
+        },
+        Command::React(emoji, add) => match newest(app, |_| true) {
+            Some((_, message)) => fx.push(Effect::React {
+                message,
+                emoji,
+                add,
+            }),
+            None => app.error("no message here to react to"),
+        },
+        Command::Pin(pin) => match newest(app, |m| pin || m.pinned) {
+            Some((_, message)) => fx.push(Effect::Pin { message, pin }),
+            None if pin => app.error("no message here to pin"),
+            None => app.error("no pinned message here"),
+        },
         Command::Members => toggle_members(app, fx),
         Command::Community => open_community(app, fx),
         Command::Help => app.show_help = true,

@@ -48,7 +48,7 @@ pub(super) fn network(app: &mut App, event: NetEvent, fx: &mut Vec<Effect>) {
                 format!("cannot connect: {reason}")
             });
         }
-        NetEvent::Gateway(event) => gateway(app, event, fx),
+        NetEvent::Gateway(event) => gateway(app, *event, fx),
         NetEvent::Conversations {
             lobbies,
             chats,

@@ -134,7 +134,7 @@ pub fn net(app: &mut App, event: NetEvent) -> Vec<Effect> {
 }
 
 pub fn frame(app: &mut App, frame: ServerFrame) -> Vec<Effect> {
-    net(app, NetEvent::Gateway(GatewayEvent::Frame(frame)))
+    net(app, NetEvent::Gateway(Box::new(GatewayEvent::Frame(frame))))
 }
 
 pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -200,7 +200,7 @@ pub fn signed_in() -> App {
     );
     net(
         &mut app,
-        NetEvent::Gateway(GatewayEvent::Connected(ready(2))),
+        NetEvent::Gateway(Box::new(GatewayEvent::Connected(ready(2)))),
     );
     net(
         &mut app,

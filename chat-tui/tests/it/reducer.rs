@@ -41,7 +41,7 @@ fn enter_sends_and_the_message_is_pending_until_acknowledged() {
         &mut app,
         NetEvent::Sent {
             nonce: sent[0].0.clone(),
-            message: stored,
+            message: Box::new(stored),
         },
     );
 
@@ -58,11 +58,11 @@ fn a_message_sent_while_offline_stays_pending_and_is_delivered_after_the_resume(
     let mut app = signed_in();
     net(
         &mut app,
-        NetEvent::Gateway(GatewayEvent::Reconnecting {
+        NetEvent::Gateway(Box::new(GatewayEvent::Reconnecting {
             attempt: 1,
             delay: std::time::Duration::from_millis(250),
             reason: "connection reset".into(),
-        }),
+        })),
     );
     assert!(matches!(
         app.connection,
@@ -79,7 +79,7 @@ fn a_message_sent_while_offline_stays_pending_and_is_delivered_after_the_resume(
 
     net(
         &mut app,
-        NetEvent::Gateway(GatewayEvent::Connected(ready(2))),
+        NetEvent::Gateway(Box::new(GatewayEvent::Connected(ready(2)))),
     );
     assert_eq!(app.connection, Connection::Resuming);
     assert_eq!(
@@ -87,13 +87,13 @@ fn a_message_sent_while_offline_stays_pending_and_is_delivered_after_the_resume(
         1,
         "still pending until the ack"
     );
-    net(&mut app, NetEvent::Gateway(GatewayEvent::Resumed));
+    net(&mut app, NetEvent::Gateway(Box::new(GatewayEvent::Resumed)));
     assert_eq!(app.connection, Connection::Resumed);
     net(
         &mut app,
         NetEvent::Sent {
             nonce: sent[0].0.clone(),
-            message: message(general(), 4, alice(), "sent while offline", NOW),
+            message: Box::new(message(general(), 4, alice(), "sent while offline", NOW)),
         },
     );
     let conversation = app.current().expect("open");
@@ -120,7 +120,7 @@ fn the_echo_of_an_own_message_arriving_before_its_ack_shows_it_once() {
         &mut app,
         NetEvent::Sent {
             nonce: sent[0].0.clone(),
-            message: stored,
+            message: Box::new(stored),
         },
     );
 
@@ -713,9 +713,9 @@ fn a_refused_token_returns_to_the_login_form() {
     let mut app = signed_in();
     net(
         &mut app,
-        NetEvent::Gateway(GatewayEvent::Closed {
+        NetEvent::Gateway(Box::new(GatewayEvent::Closed {
             reason: "unauthorized".into(),
-        }),
+        })),
     );
     assert_eq!(app.screen, Screen::Login);
     assert!(matches!(app.connection, Connection::Offline { .. }));
@@ -726,9 +726,9 @@ fn resync_required_reloads_the_history() {
     let mut app = signed_in();
     let effects = net(
         &mut app,
-        NetEvent::Gateway(GatewayEvent::ResyncRequired {
+        NetEvent::Gateway(Box::new(GatewayEvent::ResyncRequired {
             conversation_id: general(),
-        }),
+        })),
     );
     assert!(
         effects
@@ -769,4 +769,45 @@ fn a_new_message_does_not_move_a_view_scrolled_up() {
         1,
         "not seen while scrolled up"
     );
+}
+
+#[test]
+fn react_reply_and_pin_commands_act_on_the_newest_message() {
+    let mut app = signed_in();
+    let newest = app
+        .conversation(general())
+        .and_then(|c| c.messages.last().map(|m| m.id))
+        .expect("history");
+    type_text(&mut app, "/react :+1:");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::React { message, emoji, add: true }
+            if *message == newest && emoji.as_str() == "👍")),
+        "{effects:?}"
+    );
+    type_text(&mut app, "/reply agreed");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Reply { reply_to, .. } if *reply_to == newest)),
+        "{effects:?}"
+    );
+    type_text(&mut app, "/pin");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Pin { message, pin: true } if *message == newest)),
+        "{effects:?}"
+    );
+    // Nothing pinned: /unpin says so instead of asking the server.
+    type_text(&mut app, "/unpin");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Pin { .. })));
+    type_text(&mut app, "/react nope");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::React { .. })));
 }

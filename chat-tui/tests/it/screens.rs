@@ -97,3 +97,58 @@ fn narrow_terminal_wraps_wide_characters() {
     key_with(&mut app, KeyCode::Char('x'), KeyModifiers::NONE);
     assert_snapshot!(render(&app));
 }
+
+#[test]
+fn replies_reactions_and_pins() {
+    let mut app = signed_in();
+    app.size = (72, 16);
+    let original = message(general(), 4, carol(), "ship it on friday?", NOW - MINUTE);
+    frame(
+        &mut app,
+        ServerFrame::MessageCreated {
+            conversation_id: general(),
+            seq: 4,
+            message: original.clone(),
+        },
+    );
+    let mut reply = message(general(), 5, bob(), "yes, after the review", NOW);
+    reply.reply_to = Some(Box::new(chat_core::v1::ReplyPreview {
+        id: original.id,
+        author: original.author.clone(),
+        excerpt: "ship it on friday?".into(),
+        deleted: false,
+    }));
+    frame(
+        &mut app,
+        ServerFrame::MessageCreated {
+            conversation_id: general(),
+            seq: 5,
+            message: reply,
+        },
+    );
+    for (seq, who, count) in [(6, bob(), 1), (7, alice(), 2)] {
+        frame(
+            &mut app,
+            ServerFrame::ReactionAdded(chat_core::v1::ReactionEvent {
+                conversation_id: general(),
+                seq,
+                message_id: original.id,
+                user_id: who,
+                emoji: chat_core::v1::Emoji::parse(":+1:").expect("emoji"),
+                count,
+            }),
+        );
+    }
+    frame(
+        &mut app,
+        ServerFrame::MessagePinned(chat_core::v1::PinEvent {
+            conversation_id: general(),
+            seq: 8,
+            message_id: original.id,
+            user_id: alice(),
+            at: original.created_at,
+        }),
+    );
+    update(&mut app, Event::Tick(NOW));
+    assert_snapshot!(render(&app));
+}

@@ -41,8 +41,19 @@ export interface MemberPage { items: Member[]; next_cursor: string | null; }
 
 /** A message's author (null once the account is deleted). */
 export interface Author { id: Id; username: string; display_name: string; }
-/** A message; `seq` numbers the messages of its conversation without gaps. */
-export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; }
+/** What a reply shows of the message it answers, as that message is now. */
+export interface ReplyPreview { id: Id; author: Author | null; excerpt: string; deleted: boolean; }
+/** One emoji's reactions to a message; `me`: the user is one of them. */
+export interface Reaction { emoji: string; count: number; me: boolean; }
+/** A message; `seq` numbers the messages of its conversation without gaps. `reply_to`,
+ * `reactions` and `pinned_at` are absent when empty; message events carry no reactions. */
+export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; }
+/** Who reacted with one emoji, first reacted first. */
+export interface ReactorPage { items: Author[]; next_cursor: string | null; }
+/** A pinned message. */
+export interface Pin { message: Message; pinned_by: Author | null; pinned_at: Timestamp; }
+/** A conversation's pins, newest first. */
+export interface PinList { items: Pin[]; }
 /** A page of history, newest first. */
 export interface MessagePage { items: Message[]; next_cursor: Id | null; }
 /** A read cursor after it moved. */
@@ -70,6 +81,8 @@ export type ChatEvent =
 | { type: "typing"; conversation_id: Id; user_id: Id; typing: boolean }
 | { type: "presence"; user_id: Id; online: boolean }
 | { type: "read"; conversation_id: Id; seq: number }
+| { type: "reaction.added" | "reaction.removed"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; emoji: string; count: number }
+| { type: "message.pinned" | "message.unpinned"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; at: Timestamp }
 | { type: "reconnecting"; attempt: number; delay_ms: number; reason: string }
 | { type: "closed"; code: string; reason: string }
 | ServerFrame;
@@ -101,6 +114,10 @@ export class ChatClient {
      * A page of a direct chat's history, newest first (`GET /chats/{chatId}/messages`).
      */
     chatHistory(chat_id: string, before?: string | null, limit?: number | null): Promise<MessagePage>;
+    /**
+     * A direct chat's pinned messages, newest pin first (`GET /chats/{chatId}/pins`).
+     */
+    chatPins(chat_id: string): Promise<PinList>;
     /**
      * One direct chat (`GET /chats/{chatId}`).
      */
@@ -161,6 +178,10 @@ export class ChatClient {
      * the previous page's `next_cursor` as `before` for older messages.
      */
     lobbyHistory(lobby_id: string, before?: string | null, limit?: number | null): Promise<MessagePage>;
+    /**
+     * A lobby's pinned messages, newest pin first (`GET /lobbies/{lobbyId}/pins`).
+     */
+    lobbyPins(lobby_id: string): Promise<PinList>;
     /**
      * One lobby (`GET /lobbies/{lobbyId}`).
      */
@@ -227,14 +248,30 @@ export class ChatClient {
      */
     openChat(user_id: string): Promise<Chat>;
     /**
+     * Pins a message (`PUT /messages/{messageId}/pin`: lobby admins, either participant of
+     * a chat; idempotent).
+     */
+    pin(message_id: string): Promise<void>;
+    /**
+     * Reacts to a message with an emoji or a `:shortcode:` for one
+     * (`PUT /messages/{messageId}/reactions/{emoji}`; idempotent).
+     */
+    react(message_id: string, emoji: string): Promise<void>;
+    /**
+     * Who reacted to a message with `emoji`, first reacted first
+     * (`GET /messages/{messageId}/reactions/{emoji}`).
+     */
+    reactors(message_id: string, emoji: string, after?: string | null, limit?: number | null): Promise<ReactorPage>;
+    /**
      * Creates an account and signs in (`POST /auth/register`). The username and password
      * (and the display name, when given) are checked with the server's rules first.
      */
     register(username: string, password: string, display_name?: string | null): Promise<AuthResponse>;
     /**
-     * Posts a message to a direct chat (`POST /chats/{chatId}/messages`).
+     * Posts a message to a direct chat (`POST /chats/{chatId}/messages`), answering
+     * `replyTo` when given.
      */
-    sendChatMessage(chat_id: string, content: string): Promise<Message>;
+    sendChatMessage(chat_id: string, content: string, reply_to?: string | null): Promise<Message>;
     /**
      * Sends a direct message to a user, opening the chat if needed
      * (`POST /users/{userId}/messages`).
@@ -242,14 +279,24 @@ export class ChatClient {
     sendDirectMessage(user_id: string, content: string): Promise<Message>;
     /**
      * Posts a message to a lobby (`POST /lobbies/{lobbyId}/messages`); answers the stored
-     * message. Safe against retries: the same message is never posted twice.
+     * message. Safe against retries: the same message is never posted twice. With
+     * `replyTo`, the message answers that message of the lobby and carries its preview.
      */
-    sendLobbyMessage(lobby_id: string, content: string): Promise<Message>;
+    sendLobbyMessage(lobby_id: string, content: string, reply_to?: string | null): Promise<Message>;
     /**
      * Tells the conversation the user is typing. Call it on every keystroke: frames go out
      * at most once per 2.5 s per conversation. Answers whether a frame was sent.
      */
     typing(conversation_id: string): boolean;
+    /**
+     * Unpins a message (`DELETE /messages/{messageId}/pin`; idempotent).
+     */
+    unpin(message_id: string): Promise<void>;
+    /**
+     * Takes the user's reaction back (`DELETE /messages/{messageId}/reactions/{emoji}`;
+     * idempotent).
+     */
+    unreact(message_id: string, emoji: string): Promise<void>;
     /**
      * One user (`GET /users/{userId}`).
      */
@@ -447,10 +494,23 @@ export function encodeClientFrame(frame: ClientFrame): string;
 export function limits(): Limits;
 
 /**
+ * The emoji a reaction would store for `input` (an emoji or a `:shortcode:`), or
+ * `undefined` when it names none.
+ */
+export function normalizeEmoji(input: string): string | undefined;
+
+/**
  * Normalizes a valid username the way the server stores it (lower case); `undefined` when
  * the username is not valid.
  */
 export function normalizeUsername(input: string): string | undefined;
+
+/**
+ * Emojis whose name or shortcode contains `query` (all of them, in Unicode's order, for an
+ * empty query), at most `limit`: an emoji picker's search, from the same data the server
+ * checks reactions against.
+ */
+export function searchEmoji(query: string, limit: number): string[];
 
 /**
  * Checks a user or lobby description: at most 500 characters, may be empty. Returns the
@@ -516,6 +576,7 @@ export interface InitOutput {
     readonly chatclient_baseUrl: (a: number) => [number, number];
     readonly chatclient_chat: (a: number, b: number, c: number) => any;
     readonly chatclient_chatHistory: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
+    readonly chatclient_chatPins: (a: number, b: number, c: number) => any;
     readonly chatclient_chats: (a: number) => any;
     readonly chatclient_communityLobbies: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
     readonly chatclient_connect: (a: number) => any;
@@ -530,6 +591,7 @@ export interface InitOutput {
     readonly chatclient_leaveLobby: (a: number, b: number, c: number) => any;
     readonly chatclient_lobby: (a: number, b: number, c: number) => any;
     readonly chatclient_lobbyHistory: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
+    readonly chatclient_lobbyPins: (a: number, b: number, c: number) => any;
     readonly chatclient_login: (a: number, b: number, c: number, d: number, e: number) => any;
     readonly chatclient_logout: (a: number) => any;
     readonly chatclient_markChatRead: (a: number, b: number, c: number, d: number) => any;
@@ -543,20 +605,27 @@ export interface InitOutput {
     readonly chatclient_off: (a: number, b: number, c: number, d: number) => void;
     readonly chatclient_on: (a: number, b: number, c: number, d: any) => void;
     readonly chatclient_openChat: (a: number, b: number, c: number) => any;
+    readonly chatclient_pin: (a: number, b: number, c: number) => any;
+    readonly chatclient_react: (a: number, b: number, c: number, d: number, e: number) => any;
+    readonly chatclient_reactors: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => any;
     readonly chatclient_register: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => any;
-    readonly chatclient_sendChatMessage: (a: number, b: number, c: number, d: number, e: number) => any;
+    readonly chatclient_sendChatMessage: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => any;
     readonly chatclient_sendDirectMessage: (a: number, b: number, c: number, d: number, e: number) => any;
-    readonly chatclient_sendLobbyMessage: (a: number, b: number, c: number, d: number, e: number) => any;
+    readonly chatclient_sendLobbyMessage: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => any;
     readonly chatclient_set_token: (a: number, b: number, c: number) => void;
     readonly chatclient_token: (a: number) => [number, number];
     readonly chatclient_typing: (a: number, b: number, c: number) => [number, number, number];
+    readonly chatclient_unpin: (a: number, b: number, c: number) => any;
+    readonly chatclient_unreact: (a: number, b: number, c: number, d: number, e: number) => any;
     readonly chatclient_user: (a: number, b: number, c: number) => any;
     readonly chatclient_users: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
     readonly decodeServerFrame: (a: number, b: number) => [number, number, number];
     readonly encodeClientFrame: (a: any) => [number, number, number, number];
     readonly historyrequest_before: (a: number) => [number, number];
     readonly limits: () => any;
+    readonly normalizeEmoji: (a: number, b: number) => [number, number];
     readonly normalizeUsername: (a: number, b: number) => [number, number];
+    readonly searchEmoji: (a: number, b: number, c: number) => [number, number];
     readonly timeline_acknowledge: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly timeline_applyCounts: (a: number, b: number, c: number, d: number) => [number, number];
     readonly timeline_applyDeleted: (a: number, b: number, c: number, d: number) => [number, number, number];
@@ -593,9 +662,9 @@ export interface InitOutput {
     readonly validateUsername: (a: number, b: number) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__h15bb1ff319cd8aa6: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
@@ -604,6 +673,7 @@ export interface InitOutput {
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
 }
 

@@ -63,6 +63,17 @@ export class ChatClient {
         return ret;
     }
     /**
+     * A direct chat's pinned messages, newest pin first (`GET /chats/{chatId}/pins`).
+     * @param {string} chat_id
+     * @returns {Promise<PinList>}
+     */
+    chatPins(chat_id) {
+        const ptr0 = passStringToWasm0(chat_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.chatclient_chatPins(this.__wbg_ptr, ptr0, len0);
+        return ret;
+    }
+    /**
      * One direct chat (`GET /chats/{chatId}`).
      * @param {string} chat_id
      * @returns {Promise<Chat>}
@@ -253,6 +264,17 @@ export class ChatClient {
             throw e;
         }
         const ret = wasm.chatclient_lobbyHistory(this.__wbg_ptr, ptr0, len0, ptr1, len1, val3);
+        return ret;
+    }
+    /**
+     * A lobby's pinned messages, newest pin first (`GET /lobbies/{lobbyId}/pins`).
+     * @param {string} lobby_id
+     * @returns {Promise<PinList>}
+     */
+    lobbyPins(lobby_id) {
+        const ptr0 = passStringToWasm0(lobby_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.chatclient_lobbyPins(this.__wbg_ptr, ptr0, len0);
         return ret;
     }
     /**
@@ -448,6 +470,68 @@ export class ChatClient {
         return ret;
     }
     /**
+     * Pins a message (`PUT /messages/{messageId}/pin`: lobby admins, either participant of
+     * a chat; idempotent).
+     * @param {string} message_id
+     * @returns {Promise<void>}
+     */
+    pin(message_id) {
+        const ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.chatclient_pin(this.__wbg_ptr, ptr0, len0);
+        return ret;
+    }
+    /**
+     * Reacts to a message with an emoji or a `:shortcode:` for one
+     * (`PUT /messages/{messageId}/reactions/{emoji}`; idempotent).
+     * @param {string} message_id
+     * @param {string} emoji
+     * @returns {Promise<void>}
+     */
+    react(message_id, emoji) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(emoji, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.chatclient_react(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        return ret;
+    }
+    /**
+     * Who reacted to a message with `emoji`, first reacted first
+     * (`GET /messages/{messageId}/reactions/{emoji}`).
+     * @param {string} message_id
+     * @param {string} emoji
+     * @param {string | null} [after]
+     * @param {number | null} [limit]
+     * @returns {Promise<ReactorPage>}
+     */
+    reactors(message_id, emoji, after, limit) {
+        const val4 = +(isLikeNone(limit) ? Number.MAX_SAFE_INTEGER : (limit) >>> 0);
+        let ptr0, len0, ptr1, len1, ptr2, len2;
+        try {
+            ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(emoji, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(after) ? 0 : passStringToWasm0(after, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.chatclient_reactors(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2, val4);
+        return ret;
+    }
+    /**
      * Creates an account and signs in (`POST /auth/register`). The username and password
      * (and the display name, when given) are checked with the server's rules first.
      * @param {string} username
@@ -474,24 +558,29 @@ export class ChatClient {
         return ret;
     }
     /**
-     * Posts a message to a direct chat (`POST /chats/{chatId}/messages`).
+     * Posts a message to a direct chat (`POST /chats/{chatId}/messages`), answering
+     * `replyTo` when given.
      * @param {string} chat_id
      * @param {string} content
+     * @param {string | null} [reply_to]
      * @returns {Promise<Message>}
      */
-    sendChatMessage(chat_id, content) {
-        let ptr0, len0, ptr1, len1;
+    sendChatMessage(chat_id, content, reply_to) {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
         try {
             ptr0 = passStringToWasm0(chat_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len0 = WASM_VECTOR_LEN;
             ptr1 = passStringToWasm0(content, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(reply_to) ? 0 : passStringToWasm0(reply_to, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
         } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.chatclient_sendChatMessage(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        const ret = wasm.chatclient_sendChatMessage(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
         return ret;
     }
     /**
@@ -518,24 +607,29 @@ export class ChatClient {
     }
     /**
      * Posts a message to a lobby (`POST /lobbies/{lobbyId}/messages`); answers the stored
-     * message. Safe against retries: the same message is never posted twice.
+     * message. Safe against retries: the same message is never posted twice. With
+     * `replyTo`, the message answers that message of the lobby and carries its preview.
      * @param {string} lobby_id
      * @param {string} content
+     * @param {string | null} [reply_to]
      * @returns {Promise<Message>}
      */
-    sendLobbyMessage(lobby_id, content) {
-        let ptr0, len0, ptr1, len1;
+    sendLobbyMessage(lobby_id, content, reply_to) {
+        let ptr0, len0, ptr1, len1, ptr2, len2;
         try {
             ptr0 = passStringToWasm0(lobby_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len0 = WASM_VECTOR_LEN;
             ptr1 = passStringToWasm0(content, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             len1 = WASM_VECTOR_LEN;
+            ptr2 = isLikeNone(reply_to) ? 0 : passStringToWasm0(reply_to, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
         } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
             if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.chatclient_sendLobbyMessage(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        const ret = wasm.chatclient_sendLobbyMessage(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2);
         return ret;
     }
     /**
@@ -575,6 +669,39 @@ export class ChatClient {
             throw takeFromExternrefTable0(ret[1]);
         }
         return ret[0] !== 0;
+    }
+    /**
+     * Unpins a message (`DELETE /messages/{messageId}/pin`; idempotent).
+     * @param {string} message_id
+     * @returns {Promise<void>}
+     */
+    unpin(message_id) {
+        const ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.chatclient_unpin(this.__wbg_ptr, ptr0, len0);
+        return ret;
+    }
+    /**
+     * Takes the user's reaction back (`DELETE /messages/{messageId}/reactions/{emoji}`;
+     * idempotent).
+     * @param {string} message_id
+     * @param {string} emoji
+     * @returns {Promise<void>}
+     */
+    unreact(message_id, emoji) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(message_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(emoji, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.chatclient_unreact(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        return ret;
     }
     /**
      * One user (`GET /users/{userId}`).
@@ -1050,6 +1177,24 @@ export function limits() {
 }
 
 /**
+ * The emoji a reaction would store for `input` (an emoji or a `:shortcode:`), or
+ * `undefined` when it names none.
+ * @param {string} input
+ * @returns {string | undefined}
+ */
+export function normalizeEmoji(input) {
+    const ptr0 = passStringToWasm0(input, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.normalizeEmoji(ptr0, len0);
+    let v2;
+    if (ret[0] !== 0) {
+        v2 = getStringFromWasm0(ret[0], ret[1]);
+        wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+    }
+    return v2;
+}
+
+/**
  * Normalizes a valid username the way the server stores it (lower case); `undefined` when
  * the username is not valid.
  * @param {string} input
@@ -1065,6 +1210,24 @@ export function normalizeUsername(input) {
         wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
     }
     return v2;
+}
+
+/**
+ * Emojis whose name or shortcode contains `query` (all of them, in Unicode's order, for an
+ * empty query), at most `limit`: an emoji picker's search, from the same data the server
+ * checks reactions against.
+ * @param {string} query
+ * @param {number} limit
+ * @returns {string[]}
+ */
+export function searchEmoji(query, limit) {
+    const val2 = +limit;
+    const ptr0 = passStringToWasm0(query, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.searchEmoji(ptr0, len0, val2);
+    var v3 = getArrayJsValueFromWasm0(ret[0], ret[1]);
+    wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+    return v3;
 }
 
 /**
@@ -1483,23 +1646,23 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 280, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 318, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("CloseEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("MessageEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0) {
@@ -1527,16 +1690,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h2c6455bbe7947200(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h90ebde79592ad59e_81(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea(arg0, arg1, arg2) {
@@ -1575,6 +1738,17 @@ function _assertClass(instance, klass) {
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(state => wasm.__wbindgen_destroy_closure(state.a, state.b));
+
+function getArrayJsValueFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    const mem = getDataViewMemory0();
+    const result = [];
+    for (let i = ptr; i < ptr + 4 * len; i += 4) {
+        result.push(wasm.__wbindgen_externrefs.get(mem.getUint32(i, true)));
+    }
+    wasm.__externref_drop_slice(ptr, len);
+    return result;
+}
 
 let cachedDataViewMemory0 = null;
 function getDataViewMemory0() {

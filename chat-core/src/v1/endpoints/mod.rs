@@ -180,6 +180,8 @@ mod images;
 mod lobbies;
 mod members;
 mod messages;
+mod pins;
+mod reactions;
 mod tokens;
 mod users;
 
@@ -190,6 +192,8 @@ pub use images::*;
 pub use lobbies::*;
 pub use members::*;
 pub use messages::*;
+pub use pins::*;
+pub use reactions::*;
 pub use tokens::*;
 pub use users::*;
 
@@ -203,6 +207,8 @@ const BY_RESOURCE: &[&[(Method, &str)]] = &[
     lobbies::ROUTES,
     members::ROUTES,
     messages::ROUTES,
+    reactions::ROUTES,
+    pins::ROUTES,
     chats::ROUTES,
     images::ROUTES,
     admin::ROUTES,
@@ -258,6 +264,8 @@ mod tests {
             lobbies::filled_paths(ID),
             members::filled_paths(ID),
             messages::filled_paths(ID),
+            reactions::filled_paths(ID),
+            pins::filled_paths(ID),
             chats::filled_paths(ID),
             images::filled_paths(ID),
             admin::filled_paths(ID),

@@ -5,6 +5,7 @@ use salvo::websocket::WebSocket;
 
 use super::{End, internal};
 use crate::auth::caller::Caller;
+use crate::error::Error;
 use crate::service::sessions::authenticate;
 use crate::state::SharedState;
 
@@ -35,6 +36,14 @@ pub(super) async fn authenticate_first_frame(
         Some(ClientFrame::Auth { token, resume }) => match authenticate(state, &token).await {
             Ok(caller) => Ok((caller, resume)),
             Err(e) if e.internal_cause().is_some() => Err(internal(e)),
+            // Not the token's fault: the client reconnects later with the same token.
+            Err(e @ Error::Unavailable { .. }) => {
+                e.log("authentication");
+                Err(End::Close(
+                    close_code::TRY_AGAIN_LATER,
+                    "the server is unavailable; reconnect later",
+                ))
+            }
             Err(_) => Err(End::Close(
                 close_code::UNAUTHORIZED,
                 "invalid, expired or revoked token",

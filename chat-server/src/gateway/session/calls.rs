@@ -6,6 +6,7 @@ use chat_core::v1::{CallRelay, CallSignal, ServerFrame};
 
 use super::{End, Session, internal};
 use crate::error::Error;
+use crate::hub::CallNote;
 
 /// The largest call-signaling payload relayed, serialized.
 const MAX_CALL_PAYLOAD: usize = 16 * 1024;
@@ -24,6 +25,18 @@ pub(super) enum CallKind {
 }
 
 impl Session {
+    /// A relayed call frame reached this connection: an invitation opens the call here (so
+    /// its answer and ICE candidates may be relayed back), a rejection or hang-up closes it.
+    pub(super) fn note_call(&mut self, note: &CallNote) {
+        if note.open {
+            if self.calls.len() < MAX_CALLS || self.calls.contains_key(&note.call_id) {
+                self.calls.insert(note.call_id.clone(), note.peer);
+            }
+        } else if self.calls.get(&note.call_id) == Some(&note.peer) {
+            self.calls.remove(&note.call_id);
+        }
+    }
+
     pub(super) async fn relay_call(
         &mut self,
         signal: CallSignal,
@@ -71,13 +84,23 @@ impl Session {
                 .await;
         }
         match kind {
-            CallKind::Invite | CallKind::Answer => {
+            CallKind::Invite => {
                 if self.calls.len() >= MAX_CALLS && !self.calls.contains_key(&signal.call_id) {
                     let error = Error::Conflict("too many calls at once on this connection");
                     return self.send(&error.to_frame(None)).await;
                 }
                 self.calls.insert(signal.call_id.clone(), peer);
             }
+            // Only within a call this connection opened or was invited to, and that the
+            // other side has not rejected or ended: a stranger's frames past `call.invite`
+            // go nowhere.
+            CallKind::Answer | CallKind::Ice if self.calls.get(&signal.call_id) != Some(&peer) => {
+                let error = Error::Conflict(
+                    "no such call: invite first, or the call was rejected or ended",
+                );
+                return self.send(&error.to_frame(None)).await;
+            }
+            CallKind::Answer => {}
             CallKind::Reject | CallKind::End => {
                 self.calls.remove(&signal.call_id);
             }

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use chat_core::v1::{ClientFrame, ConversationId, MessageContent, Nonce, ServerFrame};
+use chat_core::v1::{
+    ClientFrame, ConversationId, MessageContent, MessageId, Nonce, SendMessageRequest, ServerFrame,
+};
 use salvo::websocket::Message;
 use tokio::time::Instant;
 
@@ -11,7 +13,7 @@ use super::calls::CallKind;
 use super::{End, Session};
 use crate::error::Error;
 use crate::service::access::Target;
-use crate::service::{lobbies, messages};
+use crate::service::{lobbies, messages, reactions};
 
 /// A token bucket: `BURST` frames, refilled at `PER_SECOND`.
 pub(super) struct FrameBudget {
@@ -100,6 +102,10 @@ impl Session {
                 ClientFrame::MessageSend { nonce, .. } => Some(nonce.clone()),
                 ClientFrame::MessageEdit { nonce, .. }
                 | ClientFrame::MessageDelete { nonce, .. }
+                | ClientFrame::ReactionAdd { nonce, .. }
+                | ClientFrame::ReactionRemove { nonce, .. }
+                | ClientFrame::MessagePin { nonce, .. }
+                | ClientFrame::MessageUnpin { nonce, .. }
                 | ClientFrame::LobbyJoin { nonce, .. }
                 | ClientFrame::LobbyLeave { nonce, .. } => nonce.clone(),
                 _ => None,
@@ -131,7 +137,35 @@ impl Session {
                 conversation_id,
                 content,
                 nonce,
-            } => self.on_send(conversation_id, content, nonce).await,
+                reply_to,
+            } => {
+                self.on_send(conversation_id, content, nonce, reply_to)
+                    .await
+            }
+            ClientFrame::ReactionAdd {
+                message_id,
+                emoji,
+                nonce,
+            } => {
+                let result = reactions::react(&state, caller, message_id, emoji).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
+            ClientFrame::ReactionRemove {
+                message_id,
+                emoji,
+                nonce,
+            } => {
+                let result = reactions::unreact(&state, caller, message_id, emoji).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
+            ClientFrame::MessagePin { message_id, nonce } => {
+                let result = reactions::pin(&state, caller, message_id).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
+            ClientFrame::MessageUnpin { message_id, nonce } => {
+                let result = reactions::unpin(&state, caller, message_id).await;
+                self.reply(nonce, result.map(|()| None)).await
+            }
             ClientFrame::MessageEdit {
                 message_id,
                 content,
@@ -177,17 +211,17 @@ impl Session {
         conversation_id: ConversationId,
         content: MessageContent,
         nonce: Nonce,
+        reply_to: Option<MessageId>,
     ) -> Result<(), End> {
         let state = self.state.clone();
         self.stop_typing(conversation_id);
-        let submitted = messages::submit(
-            &state,
-            self.caller,
-            Target::Any(conversation_id),
+        let draft = SendMessageRequest {
             content,
-            Some(nonce.clone()),
-        )
-        .await;
+            nonce: Some(nonce.clone()),
+            reply_to,
+        };
+        let submitted =
+            messages::submit(&state, self.caller, Target::Any(conversation_id), draft).await;
         // Refusals queue behind earlier posts too: a connection's sends are answered in the
         // order they were sent.
         self.pending_posts.push_back(Box::pin(async move {

@@ -246,6 +246,11 @@ impl Session {
     pub(super) async fn deliver(&mut self, item: Outbound) -> Result<(), End> {
         let event = match item {
             Outbound::Frame(text) => return self.send_text(Utf8Bytes::clone(&text)).await,
+            Outbound::Call(call) => {
+                let (note, text) = &*call;
+                self.note_call(note);
+                return self.send_text(text.clone()).await;
+            }
             Outbound::Forget(conversation) => {
                 if let Some(position) = self.positions.get_mut(&conversation) {
                     position.stale = true;
