@@ -13,7 +13,8 @@
 use chat_wasm::ChatClient;
 use chat_wasm::frames::{decode_server_frame, encode_client_frame};
 use chat_wasm::validate::{
-    limits, validate_lobby_name, validate_message_content, validate_password, validate_username,
+    limits, normalize_emoji, search_emoji, validate_lobby_name, validate_message_content,
+    validate_password, validate_username,
 };
 use js_sys::{JSON, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -112,9 +113,24 @@ async fn bad_ids_and_empty_messages_are_refused_before_sending() {
     let client = ChatClient::new("http://127.0.0.1:9");
     let error = rejection(client.lobby("42")).await;
     assert_eq!(get(&error, "code"), "bad_request");
-    let error = rejection(client.send_lobby_message(LOBBY, "   ")).await;
+    let error = rejection(client.send_lobby_message(LOBBY, "   ", None)).await;
     assert_eq!(get(&error, "code"), "validation_failed");
     assert_eq!(get(&get(&error, "details"), "field"), "content");
+    let error = rejection(client.send_lobby_message(LOBBY, "hi", Some("nope".into()))).await;
+    assert_eq!(get(&error, "code"), "bad_request");
+    let error = rejection(client.react(LOBBY, "not an emoji")).await;
+    assert_eq!(get(&error, "code"), "validation_failed");
+    assert_eq!(get(&get(&error, "details"), "field"), "emoji");
+    let error = rejection(client.pin("42")).await;
+    assert_eq!(get(&error, "code"), "bad_request");
+}
+
+#[wasm_bindgen_test]
+fn the_emoji_picker_searches_the_servers_emoji_data() {
+    assert!(search_emoji("thumbs", 10).iter().any(|e| e == "👍"));
+    assert_eq!(search_emoji("", 7).len(), 7);
+    assert_eq!(normalize_emoji(":+1:").as_deref(), Some("👍"));
+    assert_eq!(normalize_emoji("nope"), None);
 }
 
 #[wasm_bindgen_test]

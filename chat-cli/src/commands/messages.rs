@@ -98,8 +98,15 @@ pub async fn pins(ctx: &Context, command: PinsCommand) -> Result<(), Failure> {
     match command {
         PinsCommand::List { target, dm } => {
             let conversation = if dm {
+                // Looked up, not opened: listing pins must not start a chat.
                 let user = resolve::user(ctx, &target).await?;
-                let (chat, _) = ctx.client.open_chat(user.id).await?;
+                let chat = ctx
+                    .client
+                    .chats()
+                    .await?
+                    .into_iter()
+                    .find(|c| c.partner.id == user.id)
+                    .ok_or_else(|| Failure::usage(format!("you have no chat with {target}")))?;
                 chat_client::Conversation::Chat(chat.id)
             } else {
                 chat_client::Conversation::Lobby(resolve::lobby(ctx, &target).await?.id)

@@ -452,7 +452,7 @@ impl Emoji {
             })
     }
 
-    /// The emoji's main shortcode (`thumbsup` for 👍), if it has one.
+    /// The emoji's main shortcode (`+1` for 👍), if it has one.
     pub fn shortcode(&self) -> Option<&'static str> {
         emojis::get(&self.0).and_then(emojis::Emoji::shortcode)
     }

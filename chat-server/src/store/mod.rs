@@ -90,7 +90,19 @@ impl StoreError {
             | sqlx::Error::Tls(_)
             | sqlx::Error::Protocol(_)
             | sqlx::Error::WorkerCrashed => Some(Outage::Unreachable),
-            sqlx::Error::Database(db) => Outage::of_code(db.code().as_deref()?),
+            sqlx::Error::Database(db) => {
+                let code = db.code()?;
+                // PostgreSQL's SQLSTATEs are often all digits too (42501, 22021): read as
+                // SQLite result codes they would pass for "busy" or "I/O error".
+                if db
+                    .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .is_some()
+                {
+                    Outage::of_sqlstate(&code)
+                } else {
+                    Outage::of_sqlite_code(&code)
+                }
+            }
             _ => None,
         }
     }
@@ -108,9 +120,8 @@ pub enum Outage {
 }
 
 impl Outage {
-    /// The outage a database error code stands for. PostgreSQL's codes are SQLSTATEs; SQLite's
-    /// are its (extended) result codes in decimal.
-    fn of_code(code: &str) -> Option<Self> {
+    /// The outage a PostgreSQL SQLSTATE stands for.
+    fn of_sqlstate(code: &str) -> Option<Self> {
         match code {
             // disk_full
             "53100" => Some(Self::StorageFull),
@@ -118,13 +129,18 @@ impl Outage {
             // cannot connect now.
             _ if code.starts_with("08") => Some(Self::Unreachable),
             "53200" | "53300" | "57P01" | "57P02" | "57P03" => Some(Self::Unreachable),
-            _ => match code.parse::<i32>().map(|code| code & 0xff) {
-                // SQLITE_FULL
-                Ok(13) => Some(Self::StorageFull),
-                // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN
-                Ok(5 | 6 | 10 | 14) => Some(Self::Unreachable),
-                _ => None,
-            },
+            _ => None,
+        }
+    }
+
+    /// The outage a SQLite (extended) result code, in decimal, stands for.
+    fn of_sqlite_code(code: &str) -> Option<Self> {
+        match code.parse::<i32>().map(|code| code & 0xff) {
+            // SQLITE_FULL
+            Ok(13) => Some(Self::StorageFull),
+            // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN
+            Ok(5 | 6 | 10 | 14) => Some(Self::Unreachable),
+            _ => None,
         }
     }
 }
@@ -478,7 +494,25 @@ pub(crate) fn username_cursor(
 
 #[cfg(test)]
 mod tests {
-    use super::Backend;
+    use super::{Backend, Outage};
+
+    #[test]
+    fn sqlstates_and_sqlite_codes_are_read_each_by_their_own_rules() {
+        // Numeric SQLSTATEs that are no outage, though their low byte is SQLITE_BUSY (5),
+        // SQLITE_IOERR (10) or SQLITE_CANTOPEN (14) when read as a SQLite code.
+        for code in ["42501", "22021", "22026", "22030", "23505"] {
+            assert_eq!(Outage::of_sqlstate(code), None, "{code}");
+        }
+        assert_eq!(Outage::of_sqlstate("57P01"), Some(Outage::Unreachable));
+        assert_eq!(Outage::of_sqlstate("08006"), Some(Outage::Unreachable));
+        assert_eq!(Outage::of_sqlstate("53100"), Some(Outage::StorageFull));
+        assert_eq!(Outage::of_sqlite_code("13"), Some(Outage::StorageFull));
+        // SQLITE_IOERR_WRITE (778), SQLITE_BUSY_SNAPSHOT (517)
+        assert_eq!(Outage::of_sqlite_code("778"), Some(Outage::Unreachable));
+        assert_eq!(Outage::of_sqlite_code("517"), Some(Outage::Unreachable));
+        // SQLITE_CONSTRAINT_UNIQUE (2067)
+        assert_eq!(Outage::of_sqlite_code("2067"), None);
+    }
 
     #[test]
     fn every_migration_file_is_embedded_in_order() {

@@ -388,18 +388,6 @@ async fn write(
         }
     }
 
-    let previews = reply_previews(&mut tx, backend, items, &outcomes).await?;
-    for (i, post) in items.iter().enumerate() {
-        if let Some(target) = post.reply_to
-            && outcomes[i].is_none()
-            && previews
-                .get(&target)
-                .is_none_or(|(conversation, _)| *conversation != post.conversation)
-        {
-            outcomes[i] = Some(Ok(Written::BadReply));
-        }
-    }
-
     let used = used_nonces(&mut tx, backend, items, &authors).await?;
     let mut first_use: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, post) in items.iter().enumerate() {
@@ -416,6 +404,21 @@ async fn write(
             first_use.insert(key, i);
         }
     }
+    // After the nonces: a resent reply is answered with its original even if the message it
+    // answered was deleted since.
+    let previews = reply_previews(&mut tx, backend, items, &outcomes).await?;
+    for (i, post) in items.iter().enumerate() {
+        if let Some(target) = post.reply_to
+            && outcomes[i].is_none()
+            && repeat_of[i].is_none()
+            && previews
+                .get(&target)
+                .is_none_or(|(conversation, _)| *conversation != post.conversation)
+        {
+            outcomes[i] = Some(Ok(Written::BadReply));
+        }
+    }
+
     // Seqs: one counter update per conversation, in the order posts arrived.
     let mut by_conversation: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, post) in items.iter().enumerate() {

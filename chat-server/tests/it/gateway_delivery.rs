@@ -1044,6 +1044,61 @@ async fn call_frames_are_relayed_only_within_a_call_the_callee_has_not_rejected(
 }
 
 #[tokio::test]
+async fn another_users_invitations_neither_crowd_out_nor_take_over_a_call() {
+    let app = spawn_app().await;
+    let victim = app.register("victim").await;
+    let friend = app.register("friend").await;
+    let eve = app.register("eve").await;
+    app.say_to(&friend, &victim, "hi").await;
+    app.say_to(&eve, &victim, "hi").await;
+    let mut target = app.ws_live(&victim.token).await;
+    let mut caller = app.ws_live(&friend.token).await;
+    let mut spammer = app.ws_live(&eve.token).await;
+    // Eve sends 20 invitations, one of them reusing the id the friend is about to use.
+    for i in 0..20 {
+        let id = if i == 0 {
+            "real".to_owned()
+        } else {
+            format!("spam-{i}")
+        };
+        spammer
+            .send(&ClientFrame::CallInvite(signal(&id, victim.id, json!({}))))
+            .await;
+    }
+    spammer.send(&ClientFrame::Ping).await;
+    spammer.until(|f| matches!(f, ServerFrame::Pong)).await;
+    caller
+        .send(&ClientFrame::CallInvite(signal(
+            "real",
+            victim.id,
+            json!({}),
+        )))
+        .await;
+    target
+        .until(|f| matches!(f, ServerFrame::CallInvite(r) if r.user_id == friend.id))
+        .await;
+    // The victim answers the friend's call: it reaches the friend, not Eve.
+    target
+        .send(&ClientFrame::CallAnswer(signal(
+            "real",
+            friend.id,
+            json!({"sdp": "a"}),
+        )))
+        .await;
+    caller
+        .until(|f| matches!(f, ServerFrame::CallAnswer(r) if r.user_id == victim.id))
+        .await;
+    target
+        .send(&ClientFrame::CallIce(signal(
+            "real",
+            friend.id,
+            json!({"c": 1}),
+        )))
+        .await;
+    caller.until(|f| matches!(f, ServerFrame::CallIce(_))).await;
+}
+
+#[tokio::test]
 async fn a_member_removed_a_moment_ago_cannot_type_into_the_lobby() {
     // Before the check, a session that had not caught up with its removal (here: its queue
     // not drained yet; in the report: a gap past the resume limit) still relayed `typing`.

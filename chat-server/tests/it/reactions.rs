@@ -358,3 +358,27 @@ async fn reactions_pins_and_replies_arrive_live_over_the_socket_and_replay_on_re
     );
     assert_eq!(replay[3], live[2]);
 }
+
+#[tokio::test]
+async fn a_keycap_emoji_travels_percent_encoded_in_the_descriptors_path() {
+    use chat_core::v1::endpoints::{Endpoint, React};
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let lobby = app.create_lobby(&alice, "keys", "public").await;
+    let message = app.say(&alice, &lobby, "pick one").await;
+    let emoji = chat_core::v1::Emoji::parse(":hash:").expect("the keycap #");
+    let path = React {
+        message_id: message.id,
+        emoji: emoji.clone(),
+    }
+    .path();
+    app.put(&path, &alice.token, None).await.assert_status(204);
+    let page: MessagePage = app
+        .get(
+            &format!("/api/v1/lobbies/{}/messages", lobby.id),
+            &alice.token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(page.items[0].reactions[0].emoji, emoji);
+}

@@ -1,8 +1,9 @@
 //! Reactions: `/api/v1/messages/{message_id}/reactions/{emoji}`.
 //!
 //! Written out rather than through `endpoints!`: the `{emoji}` parameter is text, not an id,
-//! so these descriptors are `Clone` but not `Copy`. The emoji goes into the path as UTF-8;
-//! HTTP clients percent-encode it.
+//! so these descriptors are `Clone` but not `Copy`. The emoji goes into the path
+//! percent-encoded: keycap emojis start with `#` or `*`, which a URL would otherwise read as
+//! the start of a fragment or leave as is.
 
 use super::{Endpoint, Method, NoBody, NoContent, NoQuery};
 use crate::v1::{Emoji, MessageId, PageQuery, ReactorPage};
@@ -26,10 +27,27 @@ macro_rules! reaction_endpoint {
             type Response = $response;
 
             fn path(&self) -> String {
-                format!("/api/v1/messages/{}/reactions/{}", self.message_id, self.emoji)
+                format!(
+                    "/api/v1/messages/{}/reactions/{}",
+                    self.message_id,
+                    encode_segment(self.emoji.as_str())
+                )
             }
         }
     };
+}
+
+/// Percent-encodes everything in a path segment but RFC 3986's unreserved characters.
+fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 reaction_endpoint! {
@@ -58,7 +76,7 @@ pub(super) const ROUTES: &[(Method, &str)] = &[
 pub(super) fn filled_paths(id: &str) -> Vec<(Method, &'static str, String)> {
     let message_id: MessageId = id.parse().expect("a sample id");
     let emoji = Emoji::parse("👍").expect("an emoji");
-    let fill = |path: String| path.replace(emoji.as_str(), id);
+    let fill = |path: String| path.replace(&encode_segment(emoji.as_str()), id);
     vec![
         (
             React::METHOD,
@@ -94,4 +112,29 @@ pub(super) fn filled_paths(id: &str) -> Vec<(Method, &'static str, String)> {
             ),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emoji_is_percent_encoded_so_keycaps_stay_in_the_path() {
+        let message_id = "01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70"
+            .parse()
+            .expect("an id");
+        let emoji = Emoji::parse(":hash:").expect("the keycap #");
+        let path = React { message_id, emoji }.path();
+        assert!(
+            path.starts_with("/api/v1/messages/01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70/reactions/%23"),
+            "{path}"
+        );
+        assert!(!path.contains('#'));
+        let emoji = Emoji::parse("👍").expect("an emoji");
+        assert!(
+            React { message_id, emoji }
+                .path()
+                .ends_with("/reactions/%F0%9F%91%8D")
+        );
+    }
 }

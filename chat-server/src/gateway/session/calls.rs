@@ -7,13 +7,29 @@ use chat_core::v1::{CallRelay, CallSignal, ServerFrame};
 use super::{End, Session, internal};
 use crate::error::Error;
 use crate::hub::CallNote;
+use chat_core::v1::UserId;
 
 /// The largest call-signaling payload relayed, serialized.
 const MAX_CALL_PAYLOAD: usize = 16 * 1024;
 /// The longest call id.
 const MAX_CALL_ID: usize = 64;
-/// Calls one connection may take part in at once.
+/// Calls one connection may place at once.
 const MAX_CALLS: usize = 16;
+/// Invitations from one peer a connection keeps open at once: a co-member sending many cannot
+/// crowd out the calls of others.
+const MAX_INVITES_PER_PEER: usize = 4;
+/// Invitations a connection keeps open at once, from everyone.
+const MAX_INVITES: usize = 64;
+
+/// Who opened a call a connection takes part in. A call is known by its id together with the
+/// peer, so an invitation reusing another call's id never takes that call over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    /// This connection sent the invitation.
+    Placed,
+    /// This connection received it.
+    Invited,
+}
 
 #[derive(Clone, Copy)]
 pub(super) enum CallKind {
@@ -28,12 +44,24 @@ impl Session {
     /// A relayed call frame reached this connection: an invitation opens the call here (so
     /// its answer and ICE candidates may be relayed back), a rejection or hang-up closes it.
     pub(super) fn note_call(&mut self, note: &CallNote) {
-        if note.open {
-            if self.calls.len() < MAX_CALLS || self.calls.contains_key(&note.call_id) {
-                self.calls.insert(note.call_id.clone(), note.peer);
-            }
-        } else if self.calls.get(&note.call_id) == Some(&note.peer) {
-            self.calls.remove(&note.call_id);
+        let key = (note.call_id.clone(), note.peer);
+        if !note.open {
+            self.calls.remove(&key);
+            return;
+        }
+        if self.calls.contains_key(&key) {
+            return;
+        }
+        let invited = |peer: Option<UserId>| {
+            self.calls
+                .iter()
+                .filter(|((_, p), side)| {
+                    **side == Side::Invited && peer.is_none_or(|peer| *p == peer)
+                })
+                .count()
+        };
+        if invited(Some(note.peer)) < MAX_INVITES_PER_PEER && invited(None) < MAX_INVITES {
+            self.calls.insert(key, Side::Invited);
         }
     }
 
@@ -74,8 +102,9 @@ impl Session {
                 .share_conversation(me, peer)
                 .await
                 .map_err(internal)?;
+        let key = (signal.call_id.clone(), peer);
         if !reachable {
-            self.calls.remove(&signal.call_id);
+            self.calls.remove(&key);
             return self
                 .send(&ServerFrame::CallUnavailable {
                     call_id: signal.call_id,
@@ -85,16 +114,17 @@ impl Session {
         }
         match kind {
             CallKind::Invite => {
-                if self.calls.len() >= MAX_CALLS && !self.calls.contains_key(&signal.call_id) {
+                let placed = self.calls.values().filter(|s| **s == Side::Placed).count();
+                if placed >= MAX_CALLS && !self.calls.contains_key(&key) {
                     let error = Error::Conflict("too many calls at once on this connection");
                     return self.send(&error.to_frame(None)).await;
                 }
-                self.calls.insert(signal.call_id.clone(), peer);
+                self.calls.entry(key).or_insert(Side::Placed);
             }
             // Only within a call this connection opened or was invited to, and that the
             // other side has not rejected or ended: a stranger's frames past `call.invite`
             // go nowhere.
-            CallKind::Answer | CallKind::Ice if self.calls.get(&signal.call_id) != Some(&peer) => {
+            CallKind::Answer | CallKind::Ice if !self.calls.contains_key(&key) => {
                 let error = Error::Conflict(
                     "no such call: invite first, or the call was rejected or ended",
                 );
@@ -102,7 +132,7 @@ impl Session {
             }
             CallKind::Answer => {}
             CallKind::Reject | CallKind::End => {
-                self.calls.remove(&signal.call_id);
+                self.calls.remove(&key);
             }
             CallKind::Ice => {}
         }

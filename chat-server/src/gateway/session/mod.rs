@@ -96,7 +96,7 @@ struct Session {
     /// Conversations the user is typing in: (expiry, last broadcast).
     typing: HashMap<ConversationId, (Instant, Instant)>,
     /// Calls this connection takes part in: call id → peer.
-    calls: HashMap<String, UserId>,
+    calls: HashMap<(String, UserId), calls::Side>,
     /// Budget for relayed and per-user frames (calls, read cursors), which bypass the
     /// message rate limit.
     budget: FrameBudget,
@@ -341,7 +341,7 @@ impl Session {
     /// Leaves the hub: ends calls, stops typing, announces going offline.
     async fn shutdown(mut self) -> Self {
         let me = self.me();
-        for (call_id, peer) in std::mem::take(&mut self.calls) {
+        for ((call_id, peer), _) in std::mem::take(&mut self.calls) {
             let end = ServerFrame::CallEnd(CallRelay {
                 call_id,
                 user_id: me,
