@@ -219,8 +219,8 @@ pub struct GatewayConfig {
     #[arg(long, env = "CHAT_SEND_WINDOW", default_value = "10s", value_parser = parse_duration)]
     pub send_window: Duration,
 
-    /// Other state-changing actions (edits, deletions, joins, leaves, member, lobby and chat
-    /// changes) a user may make in a burst, REST and WebSocket together.
+    /// Other state-changing actions (edits, deletions, reactions, pins, joins, leaves, member,
+    /// lobby and chat changes) a user may make in a burst, REST and WebSocket together.
     #[arg(long, env = "CHAT_ACTION_BURST", default_value_t = 60)]
     pub action_burst: u32,
 
