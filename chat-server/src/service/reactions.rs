@@ -63,6 +63,7 @@ fn publish_reaction(
             conversation,
             event_seq,
             count,
+            ..
         } => (conversation, event_seq, count),
         Change::Unchanged => return Ok(()),
         Change::Full => {
@@ -158,12 +159,13 @@ fn publish_pin(
     change: Change,
     kind: EventKind,
 ) -> Result<(), Error> {
-    let (conversation_id, seq) = match change {
+    let (conversation_id, seq, at) = match change {
         Change::Done {
             conversation,
             event_seq,
+            at,
             ..
-        } => (conversation, event_seq),
+        } => (conversation, event_seq, at),
         Change::Unchanged => return Ok(()),
         Change::Full => {
             return Err(Error::Conflict(
@@ -177,7 +179,7 @@ fn publish_pin(
         seq,
         message_id,
         user_id: caller.user_id,
-        at: Timestamp::from_unix_millis(crate::clock::now_millis())
+        at: Timestamp::from_unix_millis(at)
             .ok_or_else(|| Error::Internal("the clock is out of range".into()))?,
     };
     state.hub.publish(&match kind {

@@ -78,6 +78,8 @@ pub struct NewEvent {
     pub role: Option<Role>,
     /// The emoji and its count after the change, for reaction events.
     pub reaction: Option<(Emoji, u32)>,
+    /// When it happened (ms), if the change stamped its own rows with that time; else now.
+    pub at: Option<i64>,
 }
 
 impl NewEvent {
@@ -90,6 +92,7 @@ impl NewEvent {
             user_id: None,
             role: None,
             reaction: None,
+            at: None,
         }
     }
 
@@ -102,6 +105,7 @@ impl NewEvent {
             user_id: Some(user_id),
             role,
             reaction: None,
+            at: None,
         }
     }
 
@@ -121,11 +125,13 @@ impl NewEvent {
             user_id: Some(user_id),
             role: None,
             reaction: Some((emoji, count)),
+            at: None,
         }
     }
 
-    /// A pin event; `user_id` is who pinned or unpinned the message.
-    pub fn pin(kind: EventKind, message_id: MessageId, user_id: UserId) -> Self {
+    /// A pin event at `at` (ms, the time the message's `pinned_at` got); `user_id` is who
+    /// pinned or unpinned the message.
+    pub fn pin(kind: EventKind, message_id: MessageId, user_id: UserId, at: i64) -> Self {
         Self {
             kind,
             message_id: Some(message_id),
@@ -133,6 +139,7 @@ impl NewEvent {
             user_id: Some(user_id),
             role: None,
             reaction: None,
+            at: Some(at),
         }
     }
 
@@ -145,6 +152,7 @@ impl NewEvent {
             user_id: None,
             role: None,
             reaction: None,
+            at: None,
         }
     }
 }
@@ -172,7 +180,7 @@ pub(crate) async fn append(
     .bind(event.message_seq.and_then(|s| i64::try_from(s).ok()))
     .bind(event.user_id.map(|id| id.to_string()))
     .bind(event.role.map(Role::as_str))
-    .bind(now_millis())
+    .bind(event.at.unwrap_or_else(now_millis))
     .bind(event.reaction.as_ref().map(|(emoji, _)| emoji.as_str()))
     .bind(event.reaction.as_ref().map(|(_, count)| i64::from(*count)))
     .execute(&mut *conn)

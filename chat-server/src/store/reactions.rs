@@ -27,6 +27,8 @@ pub enum Change {
         event_seq: u64,
         /// For reactions: how many users react with the emoji now.
         count: u32,
+        /// When (ms): the event's time, and for pins the message's `pinned_at`.
+        at: i64,
     },
     /// Already so: nothing written.
     Unchanged,
@@ -99,19 +101,22 @@ impl Store {
             return Ok(Change::Full);
         }
         let count = emoji_count(&mut tx, message, emoji).await?;
-        let event = NewEvent::reaction(
+        let at = now_millis();
+        let mut event = NewEvent::reaction(
             EventKind::ReactionAdded,
             message,
             user,
             emoji.clone(),
             count,
         );
+        event.at = Some(at);
         let event_seq = events::append(&mut tx, &conversation, event).await?;
         tx.commit().await?;
         Ok(Change::Done {
             conversation: parse_id(&conversation)?,
             event_seq,
             count,
+            at,
         })
     }
 
@@ -139,19 +144,22 @@ impl Store {
             return Ok(Change::Unchanged);
         }
         let count = emoji_count(&mut tx, message, emoji).await?;
-        let event = NewEvent::reaction(
+        let at = now_millis();
+        let mut event = NewEvent::reaction(
             EventKind::ReactionRemoved,
             message,
             user,
             emoji.clone(),
             count,
         );
+        event.at = Some(at);
         let event_seq = events::append(&mut tx, &conversation, event).await?;
         tx.commit().await?;
         Ok(Change::Done {
             conversation: parse_id(&conversation)?,
             event_seq,
             count,
+            at,
         })
     }
 
@@ -248,6 +256,7 @@ impl Store {
 
     /// Pins a message for its conversation.
     pub async fn pin(&self, message: MessageId, by: UserId) -> Result<Change, StoreError> {
+        let now = now_millis();
         let mut tx = self.begin_write().await?;
         let Some(conversation) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
@@ -255,7 +264,7 @@ impl Store {
         let pinned = sqlx::query(
             "UPDATE messages SET pinned_at = $1, pinned_by = $2 WHERE id = $3 AND pinned_at IS NULL",
         )
-        .bind(now_millis())
+        .bind(now)
         .bind(by.to_string())
         .bind(message.to_string())
         .execute(&mut *tx)
@@ -273,18 +282,20 @@ impl Store {
         if pins > MAX_PINS as i64 {
             return Ok(Change::Full);
         }
-        let event = NewEvent::pin(EventKind::MessagePinned, message, by);
+        let event = NewEvent::pin(EventKind::MessagePinned, message, by, now);
         let event_seq = events::append(&mut tx, &conversation, event).await?;
         tx.commit().await?;
         Ok(Change::Done {
             conversation: parse_id(&conversation)?,
             event_seq,
             count: 0,
+            at: now,
         })
     }
 
     /// Unpins a message.
     pub async fn unpin(&self, message: MessageId, by: UserId) -> Result<Change, StoreError> {
+        let now = now_millis();
         let mut tx = self.begin_write().await?;
         let Some(conversation) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
@@ -300,13 +311,14 @@ impl Store {
         if unpinned == 0 {
             return Ok(Change::Unchanged);
         }
-        let event = NewEvent::pin(EventKind::MessageUnpinned, message, by);
+        let event = NewEvent::pin(EventKind::MessageUnpinned, message, by, now);
         let event_seq = events::append(&mut tx, &conversation, event).await?;
         tx.commit().await?;
         Ok(Change::Done {
             conversation: parse_id(&conversation)?,
             event_seq,
             count: 0,
+            at: now,
         })
     }
 

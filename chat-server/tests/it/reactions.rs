@@ -351,7 +351,16 @@ async fn reactions_pins_and_replies_arrive_live_over_the_socket_and_replay_on_re
         .await;
     assert_eq!(replay.len(), 4, "{replay:?}");
     assert_eq!(replay[0], ServerFrame::ReactionAdded(added));
-    assert!(matches!(&replay[1], ServerFrame::MessagePinned(_)));
+    // The same pin, to the millisecond, live and replayed, and as the pins list shows it.
+    assert_eq!(replay[1], live[0]);
+    let ServerFrame::MessagePinned(pinned) = &live[0] else {
+        unreachable!()
+    };
+    let pins: PinList = app
+        .get(&format!("/api/v1/lobbies/{}/pins", lobby.id), &bob.token)
+        .await
+        .expect(200);
+    assert_eq!(pins.items[0].pinned_at, pinned.at);
     assert!(
         matches!(&replay[2], ServerFrame::MessageCreated { message: m, .. }
         if m.reply_to.as_ref().is_some_and(|r| r.id == message.id))
