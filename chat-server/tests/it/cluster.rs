@@ -516,4 +516,12 @@ async fn redis_fault_loses_nothing(fault: RedisFault) {
         let expected: Vec<_> = acked.iter().map(|m| m.id).collect();
         assert_eq!(ids, expected, "nothing lost, nothing doubled");
     }
+
+    // Presence settles across nodes too: alice comes online on node 0 and leaves again; bob,
+    // on node 1, hears both.
+    let alice_ws = cluster.live(0, &alice.token).await;
+    let bob_ws = &mut watchers[0].0;
+    assert!(presence_of(bob_ws, alice.user.id).await, "alice online");
+    drop(alice_ws);
+    assert!(!presence_of(bob_ws, alice.user.id).await, "alice offline");
 }
