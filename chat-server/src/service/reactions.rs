@@ -8,8 +8,8 @@
 //!   WebSocket and nodes) and publishes its conversation event after the commit.
 
 use chat_core::v1::{
-    Cursor, Emoji, MessageId, PageQuery, Pin, PinEvent, PinList, ReactionEvent, ReactorPage,
-    ServerFrame, Timestamp, ValidationError, ValidationErrorKind,
+    ConversationId, Cursor, Emoji, MessageId, PageQuery, Pin, PinEvent, PinList, ReactionEvent,
+    ReactorPage, ServerFrame, Timestamp, ValidationError, ValidationErrorKind,
 };
 
 use super::access::{self, Target};
@@ -18,7 +18,6 @@ use crate::auth::caller::Caller;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::store::conversations::ConversationKind;
-use crate::store::events::EventKind;
 use crate::store::reactions::Change;
 
 /// Adds the caller's reaction to a message.
@@ -31,7 +30,7 @@ pub async fn react(
     super::limits::take_action(state, caller.user_id).await?;
     visible(state, caller, id).await?;
     let change = state.store.add_reaction(id, caller.user_id, &emoji).await?;
-    publish_reaction(state, caller, id, emoji, change, EventKind::ReactionAdded)
+    publish_reaction(state, caller, id, emoji, change, ServerFrame::ReactionAdded)
 }
 
 /// Takes the caller's reaction off a message.
@@ -47,7 +46,33 @@ pub async fn unreact(
         .store
         .remove_reaction(id, caller.user_id, &emoji)
         .await?;
-    publish_reaction(state, caller, id, emoji, change, EventKind::ReactionRemoved)
+    publish_reaction(
+        state,
+        caller,
+        id,
+        emoji,
+        change,
+        ServerFrame::ReactionRemoved,
+    )
+}
+
+/// A committed change's conversation, event seq, count and time (ms); `None` when the change
+/// changed nothing. `full` is the refusal when the change would pass its limit.
+fn committed(
+    change: Change,
+    full: &'static str,
+) -> Result<Option<(ConversationId, u64, u32, i64)>, Error> {
+    match change {
+        Change::Done {
+            conversation,
+            event_seq,
+            count,
+            at,
+        } => Ok(Some((conversation, event_seq, count, at))),
+        Change::Unchanged => Ok(None),
+        Change::Full => Err(Error::Conflict(full)),
+        Change::Gone => Err(Error::NotFound("message")),
+    }
 }
 
 fn publish_reaction(
@@ -56,35 +81,19 @@ fn publish_reaction(
     message_id: MessageId,
     emoji: Emoji,
     change: Change,
-    kind: EventKind,
+    frame: fn(ReactionEvent) -> ServerFrame,
 ) -> Result<(), Error> {
-    let (conversation_id, seq, count) = match change {
-        Change::Done {
-            conversation,
-            event_seq,
+    let full = "a message has at most 20 different reactions";
+    if let Some((conversation_id, seq, count, _)) = committed(change, full)? {
+        state.hub.publish(&frame(ReactionEvent {
+            conversation_id,
+            seq,
+            message_id,
+            user_id: caller.user_id,
+            emoji,
             count,
-            ..
-        } => (conversation, event_seq, count),
-        Change::Unchanged => return Ok(()),
-        Change::Full => {
-            return Err(Error::Conflict(
-                "a message has at most 20 different reactions",
-            ));
-        }
-        Change::Gone => return Err(Error::NotFound("message")),
-    };
-    let event = ReactionEvent {
-        conversation_id,
-        seq,
-        message_id,
-        user_id: caller.user_id,
-        emoji,
-        count,
-    };
-    state.hub.publish(&match kind {
-        EventKind::ReactionAdded => ServerFrame::ReactionAdded(event),
-        _ => ServerFrame::ReactionRemoved(event),
-    });
+        }));
+    }
     Ok(())
 }
 
@@ -141,7 +150,7 @@ pub async fn pin(state: &AppState, caller: Caller, id: MessageId) -> Result<(), 
     super::limits::take_action(state, caller.user_id).await?;
     may_pin(state, caller, id).await?;
     let change = state.store.pin(id, caller.user_id).await?;
-    publish_pin(state, caller, id, change, EventKind::MessagePinned)
+    publish_pin(state, caller, id, change, ServerFrame::MessagePinned)
 }
 
 /// Unpins a message.
@@ -149,7 +158,7 @@ pub async fn unpin(state: &AppState, caller: Caller, id: MessageId) -> Result<()
     super::limits::take_action(state, caller.user_id).await?;
     may_pin(state, caller, id).await?;
     let change = state.store.unpin(id, caller.user_id).await?;
-    publish_pin(state, caller, id, change, EventKind::MessageUnpinned)
+    publish_pin(state, caller, id, change, ServerFrame::MessageUnpinned)
 }
 
 fn publish_pin(
@@ -157,35 +166,19 @@ fn publish_pin(
     caller: Caller,
     message_id: MessageId,
     change: Change,
-    kind: EventKind,
+    frame: fn(PinEvent) -> ServerFrame,
 ) -> Result<(), Error> {
-    let (conversation_id, seq, at) = match change {
-        Change::Done {
-            conversation,
-            event_seq,
-            at,
-            ..
-        } => (conversation, event_seq, at),
-        Change::Unchanged => return Ok(()),
-        Change::Full => {
-            return Err(Error::Conflict(
-                "a conversation has at most 50 pinned messages",
-            ));
-        }
-        Change::Gone => return Err(Error::NotFound("message")),
-    };
-    let event = PinEvent {
-        conversation_id,
-        seq,
-        message_id,
-        user_id: caller.user_id,
-        at: Timestamp::from_unix_millis(at)
-            .ok_or_else(|| Error::Internal("the clock is out of range".into()))?,
-    };
-    state.hub.publish(&match kind {
-        EventKind::MessagePinned => ServerFrame::MessagePinned(event),
-        _ => ServerFrame::MessageUnpinned(event),
-    });
+    let full = "a conversation has at most 50 pinned messages";
+    if let Some((conversation_id, seq, _, at)) = committed(change, full)? {
+        state.hub.publish(&frame(PinEvent {
+            conversation_id,
+            seq,
+            message_id,
+            user_id: caller.user_id,
+            at: Timestamp::from_unix_millis(at)
+                .ok_or_else(|| Error::Internal("the clock is out of range".into()))?,
+        }));
+    }
     Ok(())
 }
 

@@ -83,12 +83,12 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    /// A message event.
-    pub fn message(kind: EventKind, message_id: MessageId, message_seq: u64) -> Self {
+    /// An event of `kind` naming nothing yet; the constructors below fill in what it names.
+    fn of(kind: EventKind) -> Self {
         Self {
             kind,
-            message_id: Some(message_id),
-            message_seq: Some(message_seq),
+            message_id: None,
+            message_seq: None,
             user_id: None,
             role: None,
             reaction: None,
@@ -96,16 +96,21 @@ impl NewEvent {
         }
     }
 
+    /// A message event.
+    pub fn message(kind: EventKind, message_id: MessageId, message_seq: u64) -> Self {
+        Self {
+            message_id: Some(message_id),
+            message_seq: Some(message_seq),
+            ..Self::of(kind)
+        }
+    }
+
     /// A member event.
     pub fn member(kind: EventKind, user_id: UserId, role: Option<Role>) -> Self {
         Self {
-            kind,
-            message_id: None,
-            message_seq: None,
             user_id: Some(user_id),
             role,
-            reaction: None,
-            at: None,
+            ..Self::of(kind)
         }
     }
 
@@ -119,41 +124,25 @@ impl NewEvent {
         count: u32,
     ) -> Self {
         Self {
-            kind,
             message_id: Some(message_id),
-            message_seq: None,
             user_id: Some(user_id),
-            role: None,
             reaction: Some((emoji, count)),
-            at: None,
+            ..Self::of(kind)
         }
     }
 
-    /// A pin event at `at` (ms, the time the message's `pinned_at` got); `user_id` is who
-    /// pinned or unpinned the message.
-    pub fn pin(kind: EventKind, message_id: MessageId, user_id: UserId, at: i64) -> Self {
+    /// A pin event; `user_id` is who pinned or unpinned the message.
+    pub fn pin(kind: EventKind, message_id: MessageId, user_id: UserId) -> Self {
         Self {
-            kind,
             message_id: Some(message_id),
-            message_seq: None,
             user_id: Some(user_id),
-            role: None,
-            reaction: None,
-            at: Some(at),
+            ..Self::of(kind)
         }
     }
 
     /// A lobby event.
     pub fn lobby(kind: EventKind) -> Self {
-        Self {
-            kind,
-            message_id: None,
-            message_seq: None,
-            user_id: None,
-            role: None,
-            reaction: None,
-            at: None,
-        }
+        Self::of(kind)
     }
 }
 

@@ -65,6 +65,26 @@ async fn emoji_count(
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Appends a change's event stamped `at` (the time the change wrote into its own rows), commits
+/// the transaction, and reports the change done.
+async fn record(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    conversation: &str,
+    mut event: NewEvent,
+    count: u32,
+    at: i64,
+) -> Result<Change, StoreError> {
+    event.at = Some(at);
+    let event_seq = events::append(&mut tx, conversation, event).await?;
+    tx.commit().await?;
+    Ok(Change::Done {
+        conversation: parse_id(conversation)?,
+        event_seq,
+        count,
+        at,
+    })
+}
+
 impl Store {
     /// Adds `user`'s `emoji` reaction to a message.
     pub async fn add_reaction(
@@ -101,23 +121,14 @@ impl Store {
             return Ok(Change::Full);
         }
         let count = emoji_count(&mut tx, message, emoji).await?;
-        let at = now_millis();
-        let mut event = NewEvent::reaction(
+        let event = NewEvent::reaction(
             EventKind::ReactionAdded,
             message,
             user,
             emoji.clone(),
             count,
         );
-        event.at = Some(at);
-        let event_seq = events::append(&mut tx, &conversation, event).await?;
-        tx.commit().await?;
-        Ok(Change::Done {
-            conversation: parse_id(&conversation)?,
-            event_seq,
-            count,
-            at,
-        })
+        record(tx, &conversation, event, count, now_millis()).await
     }
 
     /// Takes `user`'s `emoji` reaction off a message.
@@ -144,23 +155,14 @@ impl Store {
             return Ok(Change::Unchanged);
         }
         let count = emoji_count(&mut tx, message, emoji).await?;
-        let at = now_millis();
-        let mut event = NewEvent::reaction(
+        let event = NewEvent::reaction(
             EventKind::ReactionRemoved,
             message,
             user,
             emoji.clone(),
             count,
         );
-        event.at = Some(at);
-        let event_seq = events::append(&mut tx, &conversation, event).await?;
-        tx.commit().await?;
-        Ok(Change::Done {
-            conversation: parse_id(&conversation)?,
-            event_seq,
-            count,
-            at,
-        })
+        record(tx, &conversation, event, count, now_millis()).await
     }
 
     /// The reactions of these messages as `viewer` sees them, each message's in the order its
@@ -282,15 +284,8 @@ impl Store {
         if pins > MAX_PINS as i64 {
             return Ok(Change::Full);
         }
-        let event = NewEvent::pin(EventKind::MessagePinned, message, by, now);
-        let event_seq = events::append(&mut tx, &conversation, event).await?;
-        tx.commit().await?;
-        Ok(Change::Done {
-            conversation: parse_id(&conversation)?,
-            event_seq,
-            count: 0,
-            at: now,
-        })
+        let event = NewEvent::pin(EventKind::MessagePinned, message, by);
+        record(tx, &conversation, event, 0, now).await
     }
 
     /// Unpins a message.
@@ -311,15 +306,8 @@ impl Store {
         if unpinned == 0 {
             return Ok(Change::Unchanged);
         }
-        let event = NewEvent::pin(EventKind::MessageUnpinned, message, by, now);
-        let event_seq = events::append(&mut tx, &conversation, event).await?;
-        tx.commit().await?;
-        Ok(Change::Done {
-            conversation: parse_id(&conversation)?,
-            event_seq,
-            count: 0,
-            at: now,
-        })
+        let event = NewEvent::pin(EventKind::MessageUnpinned, message, by);
+        record(tx, &conversation, event, 0, now).await
     }
 
     /// A conversation's pins, newest first, above `floor_seq`: (message id, who pinned, when).
