@@ -37,30 +37,18 @@ body_timeout=${ATTACK_BODY_TIMEOUT:-3}
 
 data=$(mktemp -d)
 log="$data/server.log"
-# Created here, so the wait below never reads a file the server's shell has not opened yet.
-: >"$log"
-# Every limit the attacks test keeps its default; only the body timeout is shortened, and
-# bcrypt cost 4 keeps the setup's registrations fast (the registration flood starts a server
-# of its own with a real cost, as does the per-address connection cap, lowered there).
-CHAT_DATA_DIR="$data" CHAT_PORT=0 CHAT_HOST=127.0.0.1 CHAT_BCRYPT_COST=4 CHAT_LOG=info \
-  CHAT_BODY_TIMEOUT="${body_timeout}s" \
-  "$server_bin" >"$log" 2>&1 &
-server_pid=$!
+server_pid=""
 cleanup() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
   rm -rf "$data"
 }
 trap cleanup EXIT
-url=""
-for _ in $(seq 1 300); do
-  # The server logs the address it listens on; port 0 picks a free one.
-  url=$(sed -n 's/.*listening.*address=\([0-9.:]*\).*/http:\/\/\1/p' "$log" | head -n 1)
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.2
-done
-[ -n "$url" ] || { echo "server did not start"; cat "$log"; exit 1; }
+. scripts/start-server.sh
+# Every limit the attacks test keeps its default; only the body timeout is shortened, and
+# bcrypt cost 4 keeps the setup's registrations fast (the registration flood starts a server
+# of its own with a real cost, as does the per-address connection cap, lowered there).
+start_server "$server_bin" "$data" "$log" CHAT_HOST=127.0.0.1 CHAT_BCRYPT_COST=4 CHAT_LOG=info \
+  CHAT_BODY_TIMEOUT="${body_timeout}s"
 
 started=$SECONDS
 status=0

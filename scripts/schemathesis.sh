@@ -29,33 +29,22 @@ fi
 
 data=$(mktemp -d)
 log="$data/server.log"
-# Created here, so the wait below never reads a file the server's shell has not opened yet.
-: >"$log"
-# Rate limits: the send, action, upload and registration limits are raised because the
-# fuzzer posts, edits, uploads and registers hundreds of times a second from one address,
-# and each limit is tested on its own in chat-server's tests. Login throttling keeps its fixed defaults: its 429 is part of the
-# contract the fuzzer checks. bcrypt cost 4 keeps registration and login fast.
-CHAT_DATA_DIR="$data" CHAT_PORT=0 CHAT_BCRYPT_COST=4 CHAT_LOG=info \
-  CHAT_SEND_BURST=1000000 CHAT_SEND_WINDOW=1s CHAT_ACTION_BURST=1000000 CHAT_ACTION_WINDOW=1s \
-  CHAT_UPLOAD_BURST=1000000 CHAT_UPLOAD_WINDOW=1s \
-  CHAT_REGISTER_BURST=1000000 CHAT_REGISTER_GLOBAL_BURST=1000000 \
-  "$server_bin" >"$log" 2>&1 &
-server_pid=$!
+server_pid=""
 cleanup() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
   rm -rf "$data"
 }
 trap cleanup EXIT
-url=""
-for _ in $(seq 1 300); do
-  # The server logs the address it listens on; port 0 picks a free one.
-  url=$(sed -n 's/.*listening.*address=\([0-9.:]*\).*/http:\/\/\1/p' "$log" | head -n 1)
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.2
-done
-[ -n "$url" ] || { echo "server did not start"; cat "$log"; exit 1; }
+. scripts/start-server.sh
+# Rate limits: the send, action, upload and registration limits are raised because the
+# fuzzer posts, edits, uploads and registers hundreds of times a second from one address,
+# and each limit is tested on its own in chat-server's tests. Login throttling keeps its fixed
+# defaults: its 429 is part of the contract the fuzzer checks. bcrypt cost 4 keeps
+# registration and login fast.
+start_server "$server_bin" "$data" "$log" CHAT_BCRYPT_COST=4 CHAT_LOG=info \
+  CHAT_SEND_BURST=1000000 CHAT_SEND_WINDOW=1s CHAT_ACTION_BURST=1000000 CHAT_ACTION_WINDOW=1s \
+  CHAT_UPLOAD_BURST=1000000 CHAT_UPLOAD_WINDOW=1s \
+  CHAT_REGISTER_BURST=1000000 CHAT_REGISTER_GLOBAL_BURST=1000000
 
 # Registers a user and prints its session token.
 register() {
