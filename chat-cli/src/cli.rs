@@ -115,6 +115,21 @@ pub enum Command {
     /// Pinned messages.
     #[command(subcommand)]
     Pins(PinsCommand),
+    /// Messages that mention you (by name, @here or @everyone), newest first; ● marks unread.
+    #[command(
+        after_help = "Examples:\n  chat mentions\n  chat mentions --unread --json | jq '.items | length'"
+    )]
+    Mentions {
+        /// How many, 1–100.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: u32,
+        /// The `next_cursor` of the previous page: older mentions.
+        #[arg(long, value_name = "ID")]
+        before: Option<MessageId>,
+        /// Only those not read yet (of this page).
+        #[arg(long)]
+        unread: bool,
+    },
     /// Mark a lobby (or, with --dm, a direct chat) read up to its newest message.
     #[command(after_help = "Examples:\n  chat read general\n  chat read --dm bob")]
     Read {

@@ -9,9 +9,10 @@ use chat_core::v1::{
     AuthResponse, Chat, ChatId, ConversationId, CreateApiTokenRequest, CreateClientTokenRequest,
     CreateLobbyRequest, CreatedApiToken, EditMessageRequest, Emoji, ErrorBody, HistoryQuery,
     ListQuery, Lobby, LobbyId, LobbyPage, LoginRequest, MarkReadRequest, Member, MemberPage,
-    Message, MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest, PageQuery, Pin,
-    ReactorPage, ReadCursor, RegisterRequest, Role, SendMessageRequest, ServerStats, TokenId,
-    UpdateAccountRequest, UpdateLobbyRequest, UpdateMemberRequest, User, UserId, UserPage,
+    MentionPage, MentionQuery, Message, MessageContent, MessageId, MessagePage, Nonce,
+    OpenChatRequest, PageQuery, Pin, ReactorPage, ReadCursor, RegisterRequest, Role,
+    SendMessageRequest, ServerStats, TokenId, UpdateAccountRequest, UpdateLobbyRequest,
+    UpdateMemberRequest, User, UserId, UserPage,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -628,6 +629,12 @@ impl Client {
             }
         };
         Ok(list.items)
+    }
+
+    /// One page of the caller's mention inbox: messages that call them, newest first, each
+    /// with whether it is read. Pass the previous page's `next_cursor` as `before`.
+    pub async fn mentions(&self, query: &MentionQuery) -> Result<MentionPage, Error> {
+        self.call(&api::Mentions {}, Some(query), None).await
     }
 
     // ---- chats ----

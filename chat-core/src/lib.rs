@@ -20,4 +20,5 @@
 //! This crate does no I/O and does not depend on tokio: it builds for `wasm32-unknown-unknown`.
 //! The `openapi` feature derives the schemas the server publishes in its OpenAPI document.
 
+pub mod markup;
 pub mod v1;

@@ -392,6 +392,18 @@ impl QueryParams for chat_core::v1::HistoryQuery {
     }
 }
 
+impl QueryParams for chat_core::v1::MentionQuery {
+    fn register(c: &mut Components, op: &mut Operation) {
+        query_param::<chat_core::v1::MessageId>(
+            c,
+            op,
+            "before",
+            "The `next_cursor` of the previous page.",
+        );
+        query_param::<PageLimit>(c, op, "limit", "Page size, 1–100 (default 50).");
+    }
+}
+
 impl QueryParams for chat_core::v1::AdminMessagesQuery {
     fn register(c: &mut Components, op: &mut Operation) {
         query_param::<chat_core::v1::LobbyId>(c, op, "lobby_id", "Only this lobby.");

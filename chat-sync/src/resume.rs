@@ -227,6 +227,7 @@ mod tests {
             last_message_seq: 0,
             read_seq: 0,
             unread_count: 0,
+            unread_mention_count: 0,
             online: Vec::new(),
         }
     }

@@ -127,6 +127,8 @@ pub struct Timeline {
     epoch: u64,
     read_seq: u64,
     unread: u64,
+    /// Unread messages that call the user (by name, `@here`, `@everyone`).
+    unread_mentions: u64,
     /// The newest message seq the unread count has counted: replayed events at or below it
     /// were counted by the server already (in `ready`) or by us.
     counted_seq: u64,
@@ -150,6 +152,7 @@ impl Timeline {
             epoch: 0,
             read_seq: 0,
             unread: 0,
+            unread_mentions: 0,
             counted_seq: 0,
         }
     }
@@ -171,6 +174,7 @@ impl Timeline {
         }
         self.read_seq = state.read_seq;
         self.unread = state.unread_count;
+        self.unread_mentions = state.unread_mention_count;
         self.counted_seq = state.last_message_seq;
     }
 
@@ -275,6 +279,12 @@ impl Timeline {
         self.unread
     }
 
+    /// The unread messages that call the user: the server's count from `ready`, then kept by
+    /// the events (an edit that adds or removes a name is counted at the next `ready`).
+    pub fn unread_mention_count(&self) -> u64 {
+        self.unread_mentions
+    }
+
     /// Where paging back through history stands.
     pub fn history(&self) -> HistoryPosition {
         self.history
@@ -369,6 +379,9 @@ impl Timeline {
                         && !self.deleted.contains(&message.seq)
                     {
                         self.unread += 1;
+                        if self.calls_me(message) {
+                            self.unread_mentions += 1;
+                        }
                     }
                 }
                 self.upsert_event(message)
@@ -427,6 +440,7 @@ impl Timeline {
                 self.pending.clear();
                 self.history = HistoryPosition::Start;
                 self.unread = 0;
+                self.unread_mentions = 0;
                 changed
             }
             _ => false,
@@ -475,15 +489,17 @@ impl Timeline {
         }
         if seq >= self.counted_seq {
             self.unread = 0;
+            self.unread_mentions = 0;
         } else {
-            let read = self
-                .messages
-                .range(self.read_seq + 1..=seq)
-                .filter(|(_, m)| !self.is_mine(m))
-                .count();
-            self.unread = self
-                .unread
-                .saturating_sub(u64::try_from(read).unwrap_or(u64::MAX));
+            let (mut read, mut calls) = (0u64, 0u64);
+            for (_, message) in self.messages.range(self.read_seq + 1..=seq) {
+                if !self.is_mine(message) {
+                    read += 1;
+                    calls += u64::from(self.calls_me(message));
+                }
+            }
+            self.unread = self.unread.saturating_sub(read);
+            self.unread_mentions = self.unread_mentions.saturating_sub(calls);
         }
         self.read_seq = seq;
         true
@@ -499,6 +515,11 @@ impl Timeline {
         self.history = HistoryPosition::Newest;
         self.history_seq = None;
         self.epoch += 1;
+    }
+
+    /// Whether `message` calls the user (see [`Message::mentions_user`]).
+    fn calls_me(&self, message: &Message) -> bool {
+        self.me.is_some_and(|me| message.mentions_user(me))
     }
 
     fn is_mine(&self, message: &Message) -> bool {
@@ -593,6 +614,9 @@ impl Timeline {
             Some(message) => {
                 if seq > self.read_seq && seq <= self.counted_seq && !self.is_mine(&message) {
                     self.unread = self.unread.saturating_sub(1);
+                    if self.calls_me(&message) {
+                        self.unread_mentions = self.unread_mentions.saturating_sub(1);
+                    }
                 }
                 self.removed.insert(
                     seq,

@@ -189,6 +189,7 @@ async function main() {
   await message(bob, "oops, wrong lobby").waitFor({ state: "detached" });
 
   await repliesReactionsPins(alice, bob);
+  await mentionsAndMarkup(alice, bob);
 
   step("bob starts a direct chat; alice gets it with an unread count");
   await bob.click("#new-chat");
@@ -327,6 +328,88 @@ async function repliesReactionsPins(alice, bob) {
   await alice.screenshot({ path: join(outDir, "alice-reactions.png") });
   await bob.screenshot({ path: join(outDir, "bob-reactions.png") });
   console.log(`screenshots: ${join(outDir, "alice-reactions.png")}, ${join(outDir, "bob-reactions.png")}`);
+}
+
+/** The @-autocomplete, Markdown rendering (never as HTML), the mention highlight, the
+ *  per-conversation and inbox badges and the inbox, in the lobby both are in. */
+async function mentionsAndMarkup(alice, bob) {
+  const composerIs = (page, text) => page.waitForFunction(
+    (want) => document.getElementById("composer-input").value === want, text, { timeout: TIMEOUT });
+  const option = (page, username) => page.locator(`#completion [role="option"][data-username="${username}"]`);
+
+  step("alice types @bo: the autocomplete offers bob; Tab inserts @bob");
+  await alice.fill("#composer-input", "@bo");
+  await option(alice, "bob").waitFor();
+  await alice.locator('#completion[role="listbox"]').waitFor();
+  if (await option(alice, "bob").getAttribute("aria-selected") !== "true") throw new Error("bob is not the selected option");
+  if (await alice.locator("#composer-input").getAttribute("aria-activedescendant") !== await option(alice, "bob").getAttribute("id")) {
+    throw new Error("the composer does not point at the selected option");
+  }
+  mkdirSync(outDir, { recursive: true });
+  await alice.screenshot({ path: join(outDir, "alice-autocomplete.png") });
+  await alice.press("#composer-input", "Tab");
+  await composerIs(alice, "@bob ");
+  await alice.locator("#completion").waitFor({ state: "hidden" });
+
+  step("Enter chooses instead of sending while the popup is open; Escape closes it");
+  await alice.fill("#composer-input", "");
+  await alice.locator("#composer-input").pressSequentially("hey @b");
+  await option(alice, "bob").waitFor();
+  await alice.press("#composer-input", "Enter");
+  await composerIs(alice, "hey @bob ");
+  await alice.locator("#completion").waitFor({ state: "hidden" });
+  await alice.locator("#composer-input").pressSequentially("@");
+  await option(alice, "here").waitFor();
+  await alice.press("#composer-input", "Escape");
+  await alice.locator("#completion").waitFor({ state: "hidden" });
+  await composerIs(alice, "hey @bob @");
+  await alice.fill("#composer-input", "");
+
+  step("bob opens his mentions inbox: empty so far");
+  await bob.click("#mentions-toggle");
+  await bob.locator("#inbox-list", { hasText: "Nobody has mentioned you yet." }).waitFor();
+
+  step("alice mentions bob with Markdown, a code block and literal HTML");
+  const text = "@bob **bold** and `code` <b>x</b>\n```js\nconst answer = 42;\n```";
+  await alice.fill("#composer-input", text);
+  await alice.press("#composer-input", "Enter");
+  const sent = alice.locator("#message-list .msg.mine", { has: alice.locator("strong", { hasText: "bold" }) });
+  await sent.locator(".mention", { hasText: "@bob" }).waitFor();
+  if (await sent.locator(".mention.me").count() !== 0) throw new Error("alice's own @bob is marked as calling her");
+
+  step("bob's inbox badge shows 1, the lobby shows @1, and the open inbox lists it live");
+  await bob.locator("#mentions-badge", { hasText: /^1$/ }).waitFor();
+  await bob.locator("#lobby-list .conv", { hasText: "general" }).locator(".mention-badge", { hasText: "@1" }).waitFor();
+  const item = bob.locator('#inbox-list [data-testid="inbox-item"].unread', { hasText: "bold" });
+  await item.locator(".inbox-where", { hasText: "# general" }).waitFor();
+  await item.locator(".author", { hasText: "Alice" }).waitFor();
+  await item.locator(".content strong", { hasText: "bold" }).waitFor();
+
+  await bob.screenshot({ path: join(outDir, "bob-inbox.png") });
+
+  step("a reload of the inbox (from the server) lists it too, unread");
+  await item.evaluate((node) => { node.dataset.stale = "1"; });
+  await bob.click("#mentions-toggle");
+  await item.and(bob.locator('[data-testid="inbox-item"]:not([data-stale])')).waitFor();
+
+  step("clicking it opens the lobby; the message is highlighted and formatted, its HTML left as text");
+  await item.click();
+  await bob.locator("#conv-title", { hasText: "# general" }).waitFor();
+  const got = bob.locator("#message-list .msg.mentioned", { has: bob.locator("strong", { hasText: "bold" }) });
+  await got.waitFor();
+  await got.locator(".content code", { hasText: /^code$/ }).waitFor();
+  await got.locator('.content pre code[data-language="js"]', { hasText: "const answer = 42;" }).waitFor();
+  await got.locator(".content .mention.me", { hasText: /^@bob$/ }).waitFor();
+  if (await got.locator("b").count() !== 0) throw new Error("<b>x</b> was rendered as HTML");
+  const shown = await got.locator(".content").textContent();
+  if (!shown.includes("<b>x</b>")) throw new Error("the literal <b>x</b> is missing: " + shown);
+
+  step("reading it clears both badges");
+  await bob.locator("#mentions-badge").waitFor({ state: "hidden" });
+  await bob.locator("#lobby-list .conv", { hasText: "general" }).locator(".mention-badge").waitFor({ state: "detached" });
+
+  await bob.screenshot({ path: join(outDir, "bob-mentions.png") });
+  console.log(`screenshots: ${["alice-autocomplete", "bob-inbox", "bob-mentions"].map((name) => join(outDir, name + ".png")).join(", ")}`);
 }
 
 const started = Date.now();

@@ -17,10 +17,9 @@ use std::str::FromStr;
 use chat_core::v1::endpoints::{self as api, Endpoint as _, NoBody, NoContent};
 use chat_core::v1::{
     AuthResponse, ChatId, ClientFrame, ConversationId, CreateLobbyRequest, Description,
-    DisplayName, EditMessageRequest, Emoji, HistoryQuery, LobbyId, LobbyName, LoginRequest,
-    MarkReadRequest, Message, MessageContent, MessageId, MessagePage, Nonce, OpenChatRequest,
-    PageLimit, Password, ReadCursor, RegisterRequest, SendMessageRequest, UserId, Username,
-    Visibility,
+    DisplayName, EditMessageRequest, Emoji, LobbyId, LobbyName, LoginRequest, MarkReadRequest,
+    Message, MessageContent, MessageId, Nonce, OpenChatRequest, PageLimit, Password, ReadCursor,
+    RegisterRequest, SendMessageRequest, UserId, Username, Visibility,
 };
 use js_sys::Promise;
 use serde::Serialize;
@@ -447,12 +446,16 @@ impl ChatClient {
         )
     }
 
-    fn history<E: api::Endpoint<Body = NoBody, Query = HistoryQuery, Response = MessagePage>>(
+    /// A page before a message id (history, the mention inbox).
+    fn history<E: api::Endpoint<Body = NoBody>>(
         &self,
         route: Result<E, ClientError>,
         before: Option<String>,
         limit: Option<u32>,
-    ) -> Promise {
+    ) -> Promise
+    where
+        E::Response: serde::de::DeserializeOwned + 'static,
+    {
         let request = (|| -> Result<(E, String), ClientError> {
             let route = route?;
             let limit = check_limit(limit)?;
@@ -569,6 +572,13 @@ impl ChatClient {
             Ok(message_id) => self.call_empty(api::UnpinMessage { message_id }),
             Err(error) => Promise::reject(&error.to_js()),
         }
+    }
+
+    /// The caller's mention inbox, newest first, each with whether it is read
+    /// (`GET /mentions`); pass the previous page's `next_cursor` as `before`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<MentionPage>")]
+    pub fn mentions(&self, before: Option<String>, limit: Option<u32>) -> Promise {
+        self.history(Ok(api::Mentions {}), before, limit)
     }
 
     /// A lobby's pinned messages, newest pin first (`GET /lobbies/{lobbyId}/pins`).

@@ -132,7 +132,13 @@ impl Timeline {
 
     /// The counters of a REST list entry as the `ConversationState` of `ready` carries them
     /// (`apply_state` reads only the counters).
-    pub fn apply_counts(&mut self, read_seq: u64, unread_count: u64, last_message_seq: u64) {
+    pub fn apply_counts(
+        &mut self,
+        read_seq: u64,
+        unread_count: u64,
+        last_message_seq: u64,
+        unread_mention_count: u64,
+    ) {
         self.inner.apply_state(&ConversationState {
             conversation_id: self.inner.conversation_id(),
             kind: ConversationKind::Lobby,
@@ -140,6 +146,7 @@ impl Timeline {
             last_message_seq,
             read_seq,
             unread_count,
+            unread_mention_count,
             online: Vec::new(),
         });
     }
@@ -290,18 +297,21 @@ impl Timeline {
     }
 
     /// Takes the counters a REST list gives (`Lobby.membership`, `Chat`): the read cursor,
-    /// the unread count and the newest message seq (`last_seq`), as `applyState` does.
+    /// the unread count, the newest message seq (`last_seq`) and the unread-mention count
+    /// (0 when omitted), as `applyState` does.
     #[wasm_bindgen(js_name = applyCounts)]
     pub fn apply_counts_js(
         &mut self,
         read_seq: f64,
         unread_count: f64,
         last_message_seq: f64,
+        unread_mention_count: Option<f64>,
     ) -> Result<(), JsValue> {
         self.apply_counts(
             seq_from_js(read_seq)?,
             seq_from_js(unread_count)?,
             seq_from_js(last_message_seq)?,
+            seq_from_js(unread_mention_count.unwrap_or(0.0))?,
         );
         Ok(())
     }
@@ -433,6 +443,12 @@ impl Timeline {
     #[wasm_bindgen(getter, js_name = unreadCount)]
     pub fn unread_count(&self) -> f64 {
         self.inner.unread_count() as f64
+    }
+
+    /// Unread messages that call the user (by name, `@here`, `@everyone`).
+    #[wasm_bindgen(getter, js_name = unreadMentionCount)]
+    pub fn unread_mention_count(&self) -> f64 {
+        self.inner.unread_mention_count() as f64
     }
 
     /// The number of confirmed messages held.
@@ -658,7 +674,7 @@ mod tests {
     fn unread_counts_follow_ready_lists_events_and_reads() {
         let mut timeline = Timeline::create(LOBBY, None).expect("a timeline");
         // A REST list said: read up to 2, one unread, the newest is 3.
-        timeline.apply_counts(2, 1, 3);
+        timeline.apply_counts(2, 1, 3, 0);
         // The replay of message 3 was counted already; message 4 is new.
         timeline
             .apply_frame_json(&created(3, &message(3, BOB, "three", None)))

@@ -21,7 +21,7 @@ export interface AuthResponse { user: Account; token: string; expires_at: Timest
 export interface UserPage { items: User[]; next_cursor: string | null; }
 
 /** The caller's membership of a lobby. */
-export interface Membership { role: "admin" | "member"; joined_at: Timestamp; read_seq: number; unread_count: number; }
+export interface Membership { role: "admin" | "member"; joined_at: Timestamp; read_seq: number; unread_count: number; unread_mention_count: number; }
 /** A lobby. */
 export interface Lobby { id: Id; name: string; description: string; visibility: "public" | "private"; created_by: Id | null; created_at: Timestamp; member_count: number; last_seq: number; membership: Membership | null; }
 /** The caller's lobbies. */
@@ -40,8 +40,31 @@ export interface ReplyPreview { id: Id; author: Author | null; excerpt: string; 
 /** One emoji's reactions to a message; `me`: the user is one of them. */
 export interface Reaction { emoji: string; count: number; me: boolean; }
 /** A message; `seq` numbers the messages of its conversation without gaps. `reply_to`,
- * `reactions` and `pinned_at` are absent when empty; message events carry no reactions. */
-export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; }
+ * `reactions`, `pinned_at`, `mentions` and `broadcast` are absent when empty; message events
+ * carry no reactions. `mentions`: the members named with `@username`; `broadcast`: `@here` or
+ * `@everyone` by an author allowed to call them. */
+export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; mentions?: Id[]; broadcast?: "here" | "everyone"; }
+/** A message of the mention inbox, and whether the caller has read it. */
+export interface Mentioned { message: Message; read: boolean; }
+/** A page of the mention inbox, newest first. */
+export interface MentionPage { items: Mentioned[]; next_cursor: Id | null; }
+
+/** Whom a mention calls. */
+export type Mention = { kind: "user"; username: string } | { kind: "here" } | { kind: "everyone" };
+/** Inline formatted text; `text` is plain text (put it in a text node), a link's `url` is http, https or mailto. */
+export type Inline =
+  | { type: "text"; text: string }
+  | { type: "emphasis" | "strong" | "strikethrough"; inlines: Inline[] }
+  | { type: "code"; code: string }
+  | { type: "link"; url: string; inlines: Inline[] }
+  | { type: "mention"; mention: Mention }
+  | { type: "line_break" };
+/** A block of formatted text (`parseMarkup`). */
+export type Block =
+  | { type: "paragraph"; inlines: Inline[] }
+  | { type: "code_block"; language?: string; code: string }
+  | { type: "quote"; blocks: Block[] }
+  | { type: "list"; start?: number; items: Block[][] };
 /** Who reacted with one emoji, first reacted first. */
 export interface ReactorPage { items: Author[]; next_cursor: string | null; }
 /** A pinned message. */
@@ -54,12 +77,12 @@ export interface MessagePage { items: Message[]; next_cursor: Id | null; }
 export interface ReadCursor { conversation_id: Id; read_seq: number; }
 
 /** A direct chat. */
-export interface Chat { id: Id; partner: User; created_at: Timestamp; last_message: Message | null; last_seq: number; read_seq: number; unread_count: number; }
+export interface Chat { id: Id; partner: User; created_at: Timestamp; last_message: Message | null; last_seq: number; read_seq: number; unread_count: number; unread_mention_count: number; }
 /** The caller's direct chats. */
 export interface ChatList { items: Chat[]; }
 
 /** One conversation as `ready` reports it. */
-export interface ConversationState { conversation_id: Id; kind: "lobby" | "chat"; seq: number; last_message_seq: number; read_seq: number; unread_count: number; online: Id[]; }
+export interface ConversationState { conversation_id: Id; kind: "lobby" | "chat"; seq: number; last_message_seq: number; read_seq: number; unread_count: number; unread_mention_count: number; online: Id[]; }
 /** The first frame of every connection. */
 export interface ReadyFrame { type: "ready"; user: Account; session_id: Id; conversations: ConversationState[]; }
 

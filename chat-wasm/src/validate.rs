@@ -37,6 +37,14 @@ pub fn normalize_emoji(input: &str) -> Option<String> {
         .map(chat_core::v1::Emoji::into_inner)
 }
 
+/// Parses message content into the formatted-text tree every client renders from
+/// (`Block[]`, see `chat_core::markup`): build DOM nodes from it, never HTML.
+#[wasm_bindgen(js_name = parseMarkup, unchecked_return_type = "Block[]")]
+pub fn parse_markup(content: &str) -> JsValue {
+    let document = chat_core::markup::Document::parse(content);
+    serde_json::to_string(&document).map_or(JsValue::NULL, |text| crate::js::text_to_js(&text))
+}
+
 /// Checks a username: 3–32 characters of `a-z`, `A-Z`, `0-9`, `_`, `.`, `-` (stored in lower
 /// case). Returns the server's error sentence, or `undefined` when valid.
 #[wasm_bindgen(js_name = validateUsername)]

@@ -16,11 +16,16 @@ import init, {
   limits,
   searchEmoji,
   normalizeEmoji,
+  parseMarkup,
 } from "./pkg/chat_wasm.js";
 
 const TOKEN_KEY = "chat.token";
 const TYPING_SHOWN_MS = 6000;
 const EMOJI_RESULTS = 40;
+const MENTION_RESULTS = 8;
+const MENTION_PAGE = 30;
+/** Lobby members fetched for the @-autocomplete, at most (pages of 100). */
+const MEMBERS_FOR_COMPLETION = 500;
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,6 +55,11 @@ const state = {
   pinsOpen: false, // the pins panel of the active conversation is shown
   pinsLoad: 0, // the newest pins request; older answers are dropped
   picker: null, // { messageId, opener }: the message the emoji picker reacts to
+  members: new Map(), // lobby id -> Promise<User[]>: the @-autocomplete's candidates
+  complete: null, // { start, end, options, index }: the open @-autocomplete popup
+  inboxOpen: false, // the mentions inbox is the main panel
+  inboxCursor: null, // the inbox's next_cursor, when older mentions remain
+  inboxLoad: 0, // the newest inbox request; older answers are dropped
 };
 
 let client;
@@ -183,6 +193,7 @@ async function signOut() {
   state.lobbies.clear();
   state.chats.clear();
   state.timelines.clear();
+  state.members.clear();
   state.active = null;
   showAuth();
 }
@@ -246,8 +257,16 @@ function wireApp() {
     autosize(input);
     $("composer-error").textContent = "";
     if (state.active && input.value.trim()) client.typing(state.active.id);
+    updateCompletion();
   });
+  // The caret moving may enter or leave an @name.
+  input.addEventListener("click", updateCompletion);
+  input.addEventListener("keyup", (event) => {
+    if (["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) updateCompletion();
+  });
+  input.addEventListener("blur", closeCompletion);
   input.addEventListener("keydown", (event) => {
+    if (completionKey(event)) return;
     if (event.key === "Escape" && state.replyTo) {
       event.preventDefault();
       setReply(null);
@@ -273,6 +292,7 @@ function wireApp() {
     // Shown at once; the stored message (or its live event) takes the echo's place.
     const nonce = timeline.pushPending(text);
     input.value = "";
+    closeCompletion();
     autosize(input);
     setReply(null);
     renderTimeline({ toEnd: true });
@@ -302,6 +322,8 @@ function wireApp() {
     input.focus();
   });
   $("pins-toggle").addEventListener("click", () => setPinsOpen(!state.pinsOpen));
+  $("mentions-toggle").addEventListener("click", openInbox);
+  $("inbox-more").addEventListener("click", () => loadInbox(false));
   $("pins-close").addEventListener("click", () => {
     setPinsOpen(false);
     $("pins-toggle").focus();
@@ -313,15 +335,19 @@ function wireApp() {
   });
 }
 
+/** The main area's panels; one shows at a time. */
+const PANELS = ["empty", "conversation", "browse", "create", "people", "inbox"];
+
 function setStatus(text) {
   $("status").textContent = text || "";
   show("status", Boolean(text));
 }
 
 function showPanel(id) {
-  for (const panel of ["empty", "conversation", "browse", "create", "people"]) {
-    show(panel, panel === id);
-  }
+  for (const panel of PANELS) show(panel, panel === id);
+  state.inboxOpen = id === "inbox";
+  $("mentions-toggle").classList.toggle("active", state.inboxOpen);
+  closeCompletion();
   if (id !== "conversation") {
     closePicker(false);
     setReply(null);
@@ -364,17 +390,25 @@ function timelineOf(id) {
 
 /** A conversation first seen in a list starts from the list's counters; once tracked, its
  *  timeline follows the live events (and `ready`) instead. */
-function track(id, readSeq, unreadCount, lastSeq) {
-  if (!state.timelines.has(id)) timelineOf(id).applyCounts(readSeq, unreadCount, lastSeq);
+function track(id, readSeq, unreadCount, lastSeq, unreadMentionCount) {
+  if (!state.timelines.has(id)) {
+    timelineOf(id).applyCounts(readSeq, unreadCount, lastSeq, unreadMentionCount || 0);
+  }
 }
 
 function trackLobby(lobby) {
   const membership = lobby.membership;
-  track(lobby.id, membership ? membership.read_seq : 0, membership ? membership.unread_count : 0, lobby.last_seq);
+  track(
+    lobby.id,
+    membership ? membership.read_seq : 0,
+    membership ? membership.unread_count : 0,
+    lobby.last_seq,
+    membership ? membership.unread_mention_count : 0,
+  );
 }
 
 function trackChat(chat) {
-  track(chat.id, chat.read_seq, chat.unread_count, chat.last_seq);
+  track(chat.id, chat.read_seq, chat.unread_count, chat.last_seq, chat.unread_mention_count);
 }
 
 function forget(id) {
@@ -386,11 +420,31 @@ function unreadOf(id) {
   return timeline ? timeline.unreadCount : 0;
 }
 
+/** Unread messages of a conversation that call the user (the timeline counts them). */
+function mentionsOf(id) {
+  const timeline = state.timelines.get(id);
+  return timeline ? timeline.unreadMentionCount : 0;
+}
+
+/** The inbox's unread count: the conversations' unread mentions, which the timelines keep
+ *  current through live events and reads (here and on other devices), so it needs no
+ *  request of its own. */
+function inboxUnread() {
+  let total = 0;
+  for (const id of [...state.lobbies.keys(), ...state.chats.keys()]) total += mentionsOf(id);
+  return total;
+}
+
+function countLabel(count) {
+  return count > 99 ? "99+" : String(count);
+}
+
 function isActive(id) {
   return Boolean(state.active && state.active.id === id);
 }
 
 function renderLists() {
+  renderInboxBadge();
   const lobbies = [...state.lobbies.values()].sort((a, b) => a.name.localeCompare(b.name));
   renderList($("lobby-list"), lobbies, (lobby) => ({
     kind: "lobby",
@@ -425,8 +479,14 @@ function renderList(list, items, describe) {
       button.append(el("span", online ? "dot online" : "dot", ""));
     }
     button.append(el("span", "conv-name", label));
+    const mentions = mentionsOf(id);
+    if (mentions > 0) {
+      const badge = el("span", "mention-badge", "@" + countLabel(mentions));
+      badge.title = `${mentions} unread mention${mentions === 1 ? "" : "s"}`;
+      button.append(badge);
+    }
     const unread = unreadOf(id);
-    if (unread > 0) button.append(el("span", "badge", unread > 99 ? "99+" : String(unread)));
+    if (unread > 0) button.append(el("span", "badge", countLabel(unread)));
     button.addEventListener("click", () => openConversation(kind, id));
     li.append(button);
     list.append(li);
@@ -442,6 +502,7 @@ async function openConversation(kind, id) {
   $("message-list").replaceChildren();
   $("composer-error").textContent = "";
   closePicker(false);
+  closeCompletion();
   setReply(null);
   setPinsOpen(false);
   renderHeader();
@@ -460,9 +521,9 @@ async function openConversation(kind, id) {
 }
 
 function showPanelKeepActive() {
-  for (const panel of ["empty", "conversation", "browse", "create", "people"]) {
-    show(panel, panel === "conversation");
-  }
+  for (const panel of PANELS) show(panel, panel === "conversation");
+  state.inboxOpen = false;
+  $("mentions-toggle").classList.remove("active");
 }
 
 function renderHeader() {
@@ -585,7 +646,7 @@ function renderPending(entry) {
   const head = el("div", "msg-head");
   head.append(el("span", "author", state.me ? state.me.display_name : ""));
   head.append(el("span", "time", "sending…"));
-  li.append(head, el("div", "content", entry.content));
+  li.append(head, renderBody(entry.content));
   return li;
 }
 
@@ -596,6 +657,7 @@ function renderMessage(message) {
   li.dataset.id = message.id;
   li.dataset.seq = String(message.seq);
   if (message.pinned_at) li.classList.add("pinned");
+  if (callsMe(message)) li.classList.add("mentioned");
   const name = message.author ? message.author.display_name : "deleted user";
   const head = el("div", "msg-head");
   head.append(el("span", "author", name));
@@ -649,7 +711,7 @@ function renderMessage(message) {
   li.append(head);
 
   if (message.reply_to) li.append(renderQuote(message.reply_to));
-  li.append(el("div", "content", message.content));
+  li.append(renderBody(message.content, message));
 
   const reactions = message.reactions || [];
   if (reactions.length > 0) {
@@ -684,6 +746,134 @@ function renderQuote(reply) {
     quote.append(el("span", "reply-excerpt", reply.excerpt));
   }
   return quote;
+}
+
+// ---------- formatted text ----------
+
+/**
+ * A message body as DOM: chat-core's parser (`parseMarkup`) turns the Markdown subset into a
+ * small tree, and every piece of it is built here with createElement and textContent, so that
+ * nothing the author wrote is ever read as HTML (`<b>x</b>` stays those characters). `message`,
+ * when known, decides whether `@here` / `@everyone` really called anyone.
+ */
+function renderBody(content, message) {
+  const box = el("div", "content");
+  let blocks;
+  try {
+    blocks = parseMarkup(content);
+  } catch (_) {
+    // The parser takes any string; should it ever fail, the text still shows, as text.
+    box.textContent = content;
+    return box;
+  }
+  appendBlocks(box, blocks, message);
+  return box;
+}
+
+function appendBlocks(parent, blocks, message) {
+  for (const block of blocks) {
+    switch (block.type) {
+      case "paragraph": {
+        const p = el("p");
+        appendInlines(p, block.inlines, message);
+        parent.append(p);
+        break;
+      }
+      case "code_block": {
+        const pre = el("pre");
+        const code = el("code", "", block.code.replace(/\n$/, ""));
+        if (block.language) code.dataset.language = block.language;
+        pre.append(code);
+        parent.append(pre);
+        break;
+      }
+      case "quote": {
+        const quote = el("blockquote");
+        appendBlocks(quote, block.blocks, message);
+        parent.append(quote);
+        break;
+      }
+      case "list": {
+        const numbered = block.start !== undefined && block.start !== null;
+        const list = el(numbered ? "ol" : "ul");
+        if (numbered && block.start !== 1) list.start = block.start;
+        for (const item of block.items) {
+          const li = el("li");
+          appendBlocks(li, item, message);
+          list.append(li);
+        }
+        parent.append(list);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+const INLINE_TAGS = { emphasis: "em", strong: "strong", strikethrough: "s" };
+
+function appendInlines(parent, inlines, message) {
+  for (const inline of inlines) {
+    switch (inline.type) {
+      case "text":
+        parent.append(document.createTextNode(inline.text));
+        break;
+      case "emphasis":
+      case "strong":
+      case "strikethrough": {
+        const node = el(INLINE_TAGS[inline.type]);
+        appendInlines(node, inline.inlines, message);
+        parent.append(node);
+        break;
+      }
+      case "code":
+        parent.append(el("code", "", inline.code));
+        break;
+      case "link": {
+        // The parser allows only these schemes; checked again as the last line of defence.
+        if (!/^(https?:|mailto:)/i.test(inline.url)) {
+          appendInlines(parent, inline.inlines, message);
+          break;
+        }
+        const link = el("a");
+        link.href = inline.url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer nofollow";
+        appendInlines(link, inline.inlines, message);
+        parent.append(link);
+        break;
+      }
+      case "mention":
+        parent.append(renderMention(inline.mention, message));
+        break;
+      case "line_break":
+        parent.append(el("br"));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function renderMention(mention, message) {
+  const label = mention.kind === "user" ? "@" + mention.username : "@" + mention.kind;
+  const span = el("span", "mention", label);
+  const me = state.me;
+  // `@here` and `@everyone` only call when the server accepted them (`broadcast`): a member
+  // who is no admin writing @everyone calls nobody.
+  const callsMe = mention.kind === "user"
+    ? Boolean(me) && mention.username.toLowerCase() === me.username.toLowerCase()
+    : !message || Boolean(message.broadcast);
+  if (callsMe) span.classList.add("me");
+  return span;
+}
+
+/** Whether a message calls the signed-in user: by @username, `@here` or `@everyone`. */
+function callsMe(message) {
+  const me = state.me;
+  if (!me || (message.author && message.author.id === me.id)) return false;
+  return Boolean(message.broadcast) || Boolean(message.mentions && message.mentions.includes(me.id));
 }
 
 // ---------- replies, reactions, pins ----------
@@ -777,10 +967,295 @@ function renderPin(pin) {
     unpin.addEventListener("click", () => setPinned(message.id, false));
     head.append(unpin);
   }
-  li.append(head, el("div", "content", message.content));
+  li.append(head, renderBody(message.content, message));
   const by = pin.pinned_by ? pin.pinned_by.display_name : "a deleted user";
   li.append(el("div", "pinned-by", `Pinned by ${by} · ${formatTime(pin.pinned_at)}`));
   return li;
+}
+
+// ---------- @-autocomplete ----------
+
+/** The `@name` being typed just before the caret (at the start or after whitespace), as the
+ *  range it covers and the lowercased partial name; null when the caret is elsewhere. */
+function mentionAtCaret(input) {
+  if (input.selectionStart !== input.selectionEnd) return null;
+  const before = input.value.slice(0, input.selectionStart);
+  const found = /(^|\s)@([A-Za-z0-9_.-]*)$/.exec(before);
+  if (!found) return null;
+  const start = before.length - found[2].length - 1;
+  return { start, end: before.length, query: found[2].toLowerCase() };
+}
+
+/** Opens, refreshes or closes the popup for what is before the caret. */
+function updateCompletion() {
+  const input = $("composer-input");
+  const at = state.active && document.activeElement === input ? mentionAtCaret(input) : null;
+  if (!at) {
+    closeCompletion();
+    return;
+  }
+  const active = state.active;
+  completionUsers(active).then((users) => {
+    // Only if the caret is still on the same word of the same conversation: keystrokes while
+    // the members load each ask again, and the last one wins.
+    const now = state.active === active ? mentionAtCaret(input) : null;
+    if (!now || now.start !== at.start || now.query !== at.query || document.activeElement !== input) return;
+    fillCompletion(at, completionOptions(active, users, at.query));
+  });
+}
+
+/** The people the active conversation may mention: its members (the partner in a chat). */
+function completionUsers(active) {
+  if (active.kind === "chat") {
+    const chat = state.chats.get(active.id);
+    return Promise.resolve(chat ? [chat.partner] : []);
+  }
+  let users = state.members.get(active.id);
+  if (!users) {
+    users = fetchMembers(active.id).catch(() => {
+      // Asked again next time; meanwhile only @here / @everyone are offered.
+      state.members.delete(active.id);
+      return [];
+    });
+    state.members.set(active.id, users);
+  }
+  return users;
+}
+
+/** A lobby's members, a page of 100 at a time, up to MEMBERS_FOR_COMPLETION. */
+async function fetchMembers(lobbyId) {
+  const users = [];
+  let after;
+  do {
+    const page = await client.members(lobbyId, after, 100);
+    users.push(...page.items.map((member) => member.user));
+    after = page.next_cursor || undefined;
+  } while (after && users.length < MEMBERS_FOR_COMPLETION);
+  return users;
+}
+
+/** The popup's entries for a partial name: users whose username (first) or a word of whose
+ *  display name starts with it, then `@here` / `@everyone` in a lobby. */
+function completionOptions(active, users, query) {
+  const me = state.me ? state.me.id : null;
+  const byUsername = (user) => user.username.toLowerCase().startsWith(query);
+  const matches = users.filter((user) => user.id !== me && (byUsername(user)
+    || user.display_name.toLowerCase().split(/\s+/).some((word) => word.startsWith(query))));
+  matches.sort((a, b) => Number(byUsername(b)) - Number(byUsername(a)) || a.username.localeCompare(b.username));
+  const options = matches.slice(0, MENTION_RESULTS)
+    .map((user) => ({ name: user.username, detail: user.display_name }));
+  if (active.kind === "lobby") {
+    const lobby = state.lobbies.get(active.id);
+    const admin = Boolean(lobby && lobby.membership && lobby.membership.role === "admin");
+    const specials = [{ name: "here", detail: "Notify the members online" }];
+    // The server calls everyone only for a lobby's admins; for others it would be plain text.
+    if (admin) specials.push({ name: "everyone", detail: "Notify every member" });
+    options.push(...specials.filter((special) => special.name.startsWith(query)));
+  }
+  return options;
+}
+
+function fillCompletion(at, options) {
+  if (options.length === 0) {
+    closeCompletion();
+    return;
+  }
+  const previous = state.complete;
+  const keep = previous && previous.start === at.start && previous.query === at.query;
+  state.complete = { ...at, options, index: keep ? Math.min(previous.index, options.length - 1) : 0 };
+  const list = $("completion");
+  list.replaceChildren();
+  options.forEach((option, index) => {
+    const item = el("li", "completion-option");
+    item.id = "completion-" + index;
+    item.setAttribute("role", "option");
+    item.dataset.testid = "completion-option";
+    item.dataset.username = option.name;
+    item.append(el("span", "completion-name", "@" + option.name), el("span", "completion-detail", option.detail));
+    // The composer keeps the focus (and its caret) through the click.
+    item.addEventListener("mousedown", (event) => event.preventDefault());
+    item.addEventListener("click", () => insertCompletion(index));
+    list.append(item);
+  });
+  list.hidden = false;
+  selectCompletion(state.complete.index);
+}
+
+function selectCompletion(index) {
+  const complete = state.complete;
+  complete.index = (index + complete.options.length) % complete.options.length;
+  const items = $("completion").children;
+  for (let i = 0; i < items.length; i++) {
+    items[i].setAttribute("aria-selected", String(i === complete.index));
+  }
+  items[complete.index].scrollIntoView({ block: "nearest" });
+  $("composer-input").setAttribute("aria-activedescendant", "completion-" + complete.index);
+}
+
+function closeCompletion() {
+  state.complete = null;
+  $("completion").hidden = true;
+  $("completion").replaceChildren();
+  $("composer-input").removeAttribute("aria-activedescendant");
+}
+
+/** Replaces the partial `@name` with the chosen `@username ` and puts the caret after it. */
+function insertCompletion(index) {
+  const complete = state.complete;
+  if (!complete) return;
+  const input = $("composer-input");
+  const after = input.value.slice(complete.end);
+  const text = "@" + complete.options[index].name + " ";
+  input.value = input.value.slice(0, complete.start) + text + after.replace(/^ /, "");
+  const caret = complete.start + text.length;
+  input.setSelectionRange(caret, caret);
+  closeCompletion();
+  autosize(input);
+}
+
+/** The composer's keys while the popup is open; returns whether the key was the popup's. */
+function completionKey(event) {
+  if (!state.complete || event.isComposing) return false;
+  switch (event.key) {
+    case "ArrowDown":
+    case "ArrowUp":
+      selectCompletion(state.complete.index + (event.key === "ArrowDown" ? 1 : -1));
+      break;
+    case "Enter":
+    case "Tab":
+      // Enter chooses instead of sending; Shift still makes a new line / moves the focus back.
+      if (event.shiftKey) return false;
+      insertCompletion(state.complete.index);
+      break;
+    case "Escape":
+      closeCompletion();
+      break;
+    default:
+      return false;
+  }
+  event.preventDefault();
+  event.stopPropagation();
+  return true;
+}
+
+// ---------- the mentions inbox ----------
+
+/** The header button's count: unread messages anywhere that call the user. */
+function renderInboxBadge() {
+  const unread = inboxUnread();
+  const badge = $("mentions-badge");
+  badge.textContent = countLabel(unread);
+  badge.hidden = unread === 0;
+  $("mentions-toggle").setAttribute("aria-label",
+    unread > 0 ? `Mentions, ${unread} unread` : "Mentions");
+}
+
+function openInbox() {
+  showPanel("inbox");
+  loadInbox(true);
+}
+
+/** The inbox's newest page (`first`), or the page after the last one shown. */
+async function loadInbox(first) {
+  if (!state.inboxOpen) return;
+  const load = ++state.inboxLoad;
+  const list = $("inbox-list");
+  if (first) show("inbox-more", false);
+  try {
+    const page = await client.mentions(first ? undefined : state.inboxCursor || undefined, MENTION_PAGE);
+    if (load !== state.inboxLoad || !state.inboxOpen) return;
+    if (first) list.replaceChildren();
+    for (const item of page.items) {
+      if (!list.querySelector(`[data-id="${CSS.escape(item.message.id)}"]`)) list.append(renderInboxItem(item));
+    }
+    if (first && page.items.length === 0) list.append(el("li", "none", "Nobody has mentioned you yet."));
+    state.inboxCursor = page.next_cursor;
+    show("inbox-more", Boolean(page.next_cursor));
+  } catch (error) {
+    if (load !== state.inboxLoad) return;
+    if (first) list.replaceChildren();
+    list.append(el("li", "error", error.message));
+  }
+}
+
+/** Where a message was written: the lobby or the direct chat, if the user is still in it. */
+function conversationOf(id) {
+  const lobby = state.lobbies.get(id);
+  if (lobby) return { kind: "lobby", label: "# " + lobby.name };
+  const chat = state.chats.get(id);
+  if (chat) return { kind: "chat", label: "@" + chat.partner.username };
+  return null;
+}
+
+function renderInboxItem({ message, read }) {
+  const li = el("li", read ? "inbox-item" : "inbox-item unread");
+  li.dataset.testid = "inbox-item";
+  li.dataset.id = message.id;
+  li.dataset.conversation = message.conversation_id;
+  li.dataset.seq = String(message.seq);
+  const where = conversationOf(message.conversation_id);
+  const head = el("div", "msg-head");
+  // The button makes the item reachable by keyboard; a click anywhere on the item opens it too.
+  const open = el("button", "ghost tiny inbox-where", where ? where.label : "a conversation you left");
+  open.type = "button";
+  open.disabled = !where;
+  if (where) open.setAttribute("aria-label", `Open ${where.label} at this message`);
+  head.append(open);
+  head.append(el("span", "author", message.author ? message.author.display_name : "deleted user"));
+  head.append(el("time", "time", formatTime(message.created_at)));
+  const marker = el("span", "unread-marker", "new");
+  marker.dataset.testid = "inbox-unread";
+  head.append(marker);
+  li.append(head, renderBody(message.content, message));
+  if (where) {
+    li.addEventListener("click", (event) => {
+      // Links in the body open themselves.
+      if (event.target.closest("a")) return;
+      openFromInbox(where.kind, message.conversation_id, message.id);
+    });
+  }
+  return li;
+}
+
+/** Opens the conversation and, when the message is among those shown, brings it into view. */
+async function openFromInbox(kind, conversationId, messageId) {
+  await openConversation(kind, conversationId);
+  if (!isActive(conversationId)) return;
+  const node = $("message-list").querySelector(`.msg[data-id="${CSS.escape(messageId)}"]`);
+  if (node) {
+    node.scrollIntoView({ block: "center" });
+    node.classList.remove("flash");
+    // Restarts the animation when the same message is opened twice.
+    void node.offsetWidth;
+    node.classList.add("flash");
+  }
+}
+
+/** A live message that calls the user, shown at the top of the open inbox. */
+function inboxAdd(message) {
+  const list = $("inbox-list");
+  if (list.querySelector(`[data-id="${CSS.escape(message.id)}"]`)) return;
+  for (const none of list.querySelectorAll(".none")) none.remove();
+  list.prepend(renderInboxItem({ message, read: false }));
+}
+
+/** The open inbox after a change to a message it may list: an edit redraws it (keeping its
+ *  read mark), a delete removes it. */
+function inboxChanged(event) {
+  const id = event.type === "message.deleted" ? event.message_id : event.message && event.message.id;
+  if (!id) return;
+  const node = $("inbox-list").querySelector(`[data-id="${CSS.escape(id)}"]`);
+  if (!node) return;
+  if (event.type === "message.deleted") node.remove();
+  else node.replaceWith(renderInboxItem({ message: event.message, read: !node.classList.contains("unread") }));
+}
+
+/** Marks read the inbox items at or before their conversation's read cursor. */
+function inboxMarkRead() {
+  for (const node of $("inbox-list").querySelectorAll(".inbox-item.unread")) {
+    const timeline = state.timelines.get(node.dataset.conversation);
+    if (timeline && Number(node.dataset.seq) <= timeline.readSeq) node.classList.remove("unread");
+  }
 }
 
 // ---------- the emoji picker ----------
@@ -1008,6 +1483,8 @@ function onEvent(event) {
       }
       renderLists();
       renderHeader();
+      // Mentions may have come (or been read elsewhere) while offline.
+      if (state.inboxOpen) loadInbox(true);
       break;
     case "reconnecting":
       setStatus("Connection lost; reconnecting…");
@@ -1049,6 +1526,10 @@ function onEvent(event) {
       if (timeline && timeline.applyFrame(event)) {
         if (isActive(event.conversation_id)) renderTimeline();
         renderLists();
+      }
+      if (state.inboxOpen) {
+        if (event.type === "read") inboxMarkRead();
+        else if (event.type === "message.updated" || event.type === "message.deleted") inboxChanged(event);
       }
       // The pins panel shows pinned messages as they are now: a pin, an unpin, an edit or a
       // delete (which unpins) may change it.
@@ -1102,11 +1583,14 @@ function onMessage(event) {
   }
   const chat = state.chats.get(id);
   if (chat) chat.last_message = message;
+  if (state.inboxOpen && callsMe(message)) inboxAdd(message);
   renderLists();
 }
 
 function onMembership(event) {
   const id = event.conversation_id;
+  // The @-autocomplete asks for the members again when next needed.
+  state.members.delete(id);
   const me = state.me && state.me.id;
   const gone = event.type === "lobby.deleted"
     || ((event.type === "member.left" || event.type === "member.removed") && event.user_id === me);

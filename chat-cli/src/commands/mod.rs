@@ -4,7 +4,9 @@ mod admin;
 mod auth;
 mod dms;
 mod lobbies;
+mod mentions;
 mod messages;
+mod names;
 mod tokens;
 mod users;
 mod watch;
@@ -45,6 +47,11 @@ async fn dispatch(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Msg(command) => messages::run(ctx, command).await,
         Command::Dm(command) => dms::run(ctx, command).await,
         Command::Pins(command) => messages::pins(ctx, command).await,
+        Command::Mentions {
+            limit,
+            before,
+            unread,
+        } => mentions::run(ctx, limit, before, unread).await,
         Command::Read { target, dm, seq } => messages::read(ctx, &target, dm, seq).await,
         Command::Admin(command) => admin::run(ctx, command).await,
         Command::Token(command) => tokens::run(ctx, command).await,

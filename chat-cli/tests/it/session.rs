@@ -196,6 +196,47 @@ fn chat_token_overrides_the_stored_token() {
 }
 
 #[test]
+fn mentions_lists_what_calls_you_and_marks_the_unread() {
+    let env = Env::start();
+    let bob_config = tempfile::tempdir().expect("temp dir");
+    env.register(env.config.path(), "alice");
+    env.register(bob_config.path(), "bob");
+    json(env.chat().args(["--json", "lobby", "create", "general"]));
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "lobby", "join", "general"]),
+    );
+    json(
+        env.chat()
+            .args(["--json", "msg", "send", "general", "look @bob"]),
+    );
+
+    let human = env
+        .chat_in(bob_config.path())
+        .arg("mentions")
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&human.get_output().stdout).into_owned();
+    assert!(
+        text.contains("● [general]") && text.contains("alice") && text.contains("look @bob"),
+        "{text}"
+    );
+
+    json(
+        env.chat_in(bob_config.path())
+            .args(["--json", "read", "general"]),
+    );
+    let unread = json(
+        env.chat_in(bob_config.path())
+            .args(["mentions", "--unread", "--json"]),
+    );
+    assert_eq!(unread["items"], serde_json::json!([]));
+    let all = json(env.chat_in(bob_config.path()).args(["mentions", "--json"]));
+    assert_eq!(all["items"][0]["read"], true);
+}
+
+#[test]
 fn every_command_prints_one_json_document_with_json() {
     let env = Env::start();
     let bob_config = tempfile::tempdir().expect("temp dir");
@@ -233,6 +274,7 @@ fn every_command_prints_one_json_document_with_json() {
         vec!["pins", "pin", &message_id],
         vec!["pins", "list", "lounge"],
         vec!["pins", "unpin", &message_id],
+        vec!["mentions"],
         vec!["read", "lounge"],
         vec!["msg", "delete", &message_id],
         vec!["dm", "send", "bob", "psst"],
@@ -278,6 +320,7 @@ fn every_command_has_an_example_in_its_help() {
         &["logout"],
         &["whoami"],
         &["read"],
+        &["mentions"],
         &["watch"],
         &["completions"],
         &["user", "list"],

@@ -33,6 +33,9 @@ pub struct Chat {
     pub read_seq: u64,
     /// Messages after `read_seq` from the partner that are not deleted (counted up to 1000).
     pub unread_count: u64,
+    /// Unread messages that mention the user (by name, `@here` or `@everyone`).
+    #[serde(default)]
+    pub unread_mention_count: u64,
 }
 
 /// `POST /api/v1/chats`: open (or get) the chat with a user.

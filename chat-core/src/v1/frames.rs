@@ -315,6 +315,9 @@ pub struct ConversationState {
     pub read_seq: u64,
     /// Unread messages from others (counted up to 1000).
     pub unread_count: u64,
+    /// Unread messages that mention the user (by name, `@here` or `@everyone`).
+    #[serde(default)]
+    pub unread_mention_count: u64,
     /// Members of the conversation who are online now (the user included when online).
     pub online: Vec<UserId>,
 }

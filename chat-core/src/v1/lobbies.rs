@@ -76,6 +76,9 @@ pub struct Membership {
     pub read_seq: u64,
     /// Messages after `read_seq` from other users that are not deleted (counted up to 1000).
     pub unread_count: u64,
+    /// Unread messages that mention the user (by name, `@here` or `@everyone`).
+    #[serde(default)]
+    pub unread_mention_count: u64,
 }
 
 /// `POST /api/v1/lobbies`. The creator becomes the lobby's admin.

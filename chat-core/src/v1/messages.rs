@@ -7,6 +7,7 @@
 //! - `GET /api/v1/lobbies/{lobby_id}/messages/{message_id}` → [`Message`]
 //! - `PATCH /api/v1/messages/{message_id}`: [`EditMessageRequest`] → [`Message`]
 //! - `DELETE /api/v1/messages/{message_id}` → `204`
+//! - `GET /api/v1/mentions` ([`MentionQuery`]) → [`MentionPage`]: the caller's inbox
 //!
 //! Every message carries `seq`: its number in the conversation, assigned when it is stored,
 //! starting at 1 and increasing by one with each message, without gaps. A deleted message
@@ -59,6 +60,41 @@ pub struct Message {
     /// When it was pinned; absent when it is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_at: Option<Timestamp>,
+    /// The users it names with `@username`, as the server resolved them when it was written or
+    /// last edited: existing members of the conversation, first named first. Names of anyone
+    /// else stay plain text. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<UserId>,
+    /// `@here` or `@everyone`, when the author was allowed to call them; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<Broadcast>,
+}
+
+impl Message {
+    /// Whether the message calls `user`: by name, or by `@here` / `@everyone`. A user's own
+    /// messages never call them.
+    pub fn mentions_user(&self, user: UserId) -> bool {
+        self.author.as_ref().is_none_or(|a| a.id != user)
+            && (self.broadcast.is_some() || self.mentions.contains(&user))
+    }
+}
+
+/// A mention of many members at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub enum Broadcast {
+    /// `@here`: the members who were online when it was sent.
+    #[serde(rename = "here")]
+    Here,
+    /// `@everyone` (or `@all`): every member; lobby admins only, and in lobbies of more than
+    /// 1,000 members server admins only.
+    #[serde(rename = "everyone")]
+    Everyone,
+}
+
+impl Broadcast {
+    /// The largest lobby whose admins may call `@everyone`; server admins may in any.
+    pub const MAX_EVERYONE: u64 = 1000;
 }
 
 /// What a reply shows of the message it answers, so a client can quote it without asking.
@@ -154,6 +190,39 @@ pub struct MarkReadRequest {
     /// The message seq read up to (`5` or `5.0`).
     #[serde(deserialize_with = "super::integral::u64")]
     pub seq: u64,
+}
+
+/// `GET /api/v1/mentions`: the caller's inbox, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentionQuery {
+    /// Only mentions older than this message (the previous page's `next_cursor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<MessageId>,
+    /// Page size, 1–100 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<PageLimit>,
+}
+
+/// A message that mentions the caller, in their inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct Mentioned {
+    /// The message, as history shows it.
+    pub message: Message,
+    /// Whether the caller's read cursor of its conversation has passed it.
+    pub read: bool,
+}
+
+/// A page of the mention inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
+pub struct MentionPage {
+    /// Newest first. Only messages the caller can still read: not deleted, in conversations
+    /// they still belong to.
+    pub items: Vec<Mentioned>,
+    /// The `before` of the next page; `null` at the end.
+    pub next_cursor: Option<MessageId>,
 }
 
 /// A read cursor after an update.

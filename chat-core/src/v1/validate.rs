@@ -231,6 +231,12 @@ impl Username {
         }
         Ok(Self(input.to_ascii_lowercase()))
     }
+
+    /// Whether this name is one of the words a mention reserves (`here`, `everyone`, `all`):
+    /// a valid username, but no new account may take it, since `@here` calls many people.
+    pub fn is_mention_keyword(&self) -> bool {
+        matches!(self.0.as_str(), "here" | "everyone" | "all")
+    }
 }
 string_newtype!(Username, Username::parse);
 display_newtype!(Username);

@@ -34,7 +34,7 @@ macro_rules! golden {
 const USER: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"hi","created_at":"2026-11-21T18:22:08.123Z"}"#;
 const ACCOUNT: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice","description":"","email":"alice@example.com","is_admin":false,"created_at":"2026-11-21T18:22:08Z"}"#;
 const MESSAGE: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":7,"author":{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","username":"alice","display_name":"Alice"},"content":"hello\nworld","created_at":"2026-11-21T18:22:08.123Z","edited_at":null}"#;
-const LOBBY: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","name":"general","description":"","visibility":"public","created_by":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08.123Z","member_count":3,"last_seq":7,"membership":{"role":"admin","joined_at":"2026-11-21T18:22:08.123Z","read_seq":5,"unread_count":2}}"#;
+const LOBBY: &str = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","name":"general","description":"","visibility":"public","created_by":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","created_at":"2026-11-21T18:22:08.123Z","member_count":3,"last_seq":7,"membership":{"role":"admin","joined_at":"2026-11-21T18:22:08.123Z","read_seq":5,"unread_count":2,"unread_mention_count":1}}"#;
 
 fn with(template: &str, key: &str, value: &str) -> String {
     template.replace(&format!("{{{key}}}"), value)
@@ -74,7 +74,7 @@ golden! {
     read_cursor: ReadCursor = r#"{"conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","read_seq":12}"#;
     edit_message_request: EditMessageRequest = r#"{"content":"hello again"}"#;
     message_page: MessagePage = &with(r#"{"items":[{message}],"next_cursor":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#, "message", MESSAGE);
-    chat: Chat = &with(&with(r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","partner":{user},"created_at":"2026-11-21T18:22:08.123Z","last_message":{message},"last_seq":7,"read_seq":6,"unread_count":1}"#, "user", USER), "message", MESSAGE);
+    chat: Chat = &with(&with(r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","partner":{user},"created_at":"2026-11-21T18:22:08.123Z","last_message":{message},"last_seq":7,"read_seq":6,"unread_count":1,"unread_mention_count":0}"#, "user", USER), "message", MESSAGE);
     open_chat_request: OpenChatRequest = r#"{"user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70"}"#;
     chat_list: ChatList = r#"{"items":[]}"#;
     user_page: UserPage = &with(r#"{"items":[{user}],"next_cursor":null}"#, "user", USER);
@@ -91,6 +91,9 @@ golden! {
     client_message_unpin: ClientFrame = r#"{"type":"message.unpin","message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72"}"#;
     server_reaction_removed: ServerFrame = r#"{"type":"reaction.removed","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":9,"message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","emoji":"👍","count":0}"#;
     server_message_pinned: ServerFrame = r#"{"type":"message.pinned","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":10,"message_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","user_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f70","at":"2026-11-21T18:23:00Z"}"#;
+    message_with_mentions: Message = r#"{"id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f74","conversation_id":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f71","seq":9,"author":null,"content":"@bob @here","created_at":"2026-11-21T18:22:08.123Z","edited_at":null,"mentions":["01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f73"],"broadcast":"here"}"#;
+    mention_query: MentionQuery = r#"{"before":"01937a4c-3b5e-7c2a-9f1e-2b3c4d5e6f72","limit":20}"#;
+    mention_page: MentionPage = &with(r#"{"items":[{"message":{message},"read":false}],"next_cursor":null}"#, "message", MESSAGE);
     client_ping: ClientFrame = r#"{"type":"ping"}"#;
     server_pong: ServerFrame = r#"{"type":"pong"}"#;
     server_error: ServerFrame = r#"{"type":"error","code":"rate_limited","message":"slow down","nonce":"n-1","retry_after_ms":1500}"#;

@@ -1,10 +1,10 @@
 //! `POST|GET /api/v1/lobbies/{lobby_id}/messages`,
 //! `GET /api/v1/lobbies/{lobby_id}/messages/{message_id}`,
-//! `PATCH|DELETE /api/v1/messages/{message_id}`.
+//! `PATCH|DELETE /api/v1/messages/{message_id}`, `GET /api/v1/mentions`.
 
 use chat_core::v1::{
-    EditMessageRequest, HistoryQuery, LobbyId, MarkReadRequest, Message, MessageId, MessagePage,
-    ReadCursor, SendMessageRequest,
+    EditMessageRequest, HistoryQuery, LobbyId, MarkReadRequest, MentionPage, MentionQuery, Message,
+    MessageId, MessagePage, ReadCursor, SendMessageRequest,
 };
 use salvo::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::auth::caller::Caller;
 use crate::error::Error;
 use crate::extract::{ApiJson, ApiQuery, PathId, State};
 use crate::service::access::Target;
-use crate::service::messages;
+use crate::service::{mentions, messages};
 
 /// The lobby message routes, mounted under `/lobbies/{lobby_id}`.
 pub(super) fn lobby_router() -> Router {
@@ -50,6 +50,22 @@ pub(super) fn router() -> Router {
         .patch(edit_message)
         .delete(delete_message)
         .push(super::reactions::message_router())
+}
+
+/// `GET /mentions`: the caller's inbox.
+pub(super) fn mentions_router() -> Router {
+    Router::with_path("mentions").get(mention_inbox)
+}
+
+/// The caller's mention inbox: messages that call them by name, `@here` or `@everyone`,
+/// newest first, with whether each is read. Only messages they can still read.
+#[endpoint(tags("messages"))]
+async fn mention_inbox(
+    state: State,
+    caller: Caller,
+    query: ApiQuery<MentionQuery>,
+) -> Result<Json<MentionPage>, Error> {
+    mentions::inbox(&state, caller, query.0).await.map(Json)
 }
 
 /// Post a message to a lobby (members).

@@ -53,6 +53,7 @@ pub fn api_router() -> Router {
         .push(users::router())
         .push(lobbies::router())
         .push(messages::router())
+        .push(messages::mentions_router())
         .push(chats::router())
         .push(admin::router())
         .push(tokens::router())

@@ -80,6 +80,15 @@ pub async fn provision(
 }
 
 async fn create_account(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+    if request.username.is_mention_keyword() {
+        // `@here` and `@everyone` must always mean everyone, never one person.
+        return Err(Error::Validation(chat_core::v1::ValidationError {
+            field: "username",
+            kind: chat_core::v1::ValidationErrorKind::Malformed(
+                "is reserved: `@here`, `@everyone` and `@all` call many people",
+            ),
+        }));
+    }
     let hash = state.hasher.hash(&request.password).await?;
     let display_name = match request.display_name {
         Some(name) => name,

@@ -78,6 +78,8 @@ pub async fn submit(
         }
         return Err(Error::RateLimited { retry_after });
     }
+    let mentions =
+        super::mentions::resolve(state, caller.user_id, conversation_id, &content).await?;
     let post = state
         .store
         .submit_message(NewPost {
@@ -86,6 +88,7 @@ pub async fn submit(
             content,
             nonce,
             reply_to,
+            mentions,
             expect: match target {
                 Target::Lobby(_) => Expect::Lobby,
                 Target::Chat(_) => Expect::Chat,
@@ -295,9 +298,11 @@ pub async fn edit(
     if meta.author_id != Some(caller.user_id) {
         return Err(Error::Forbidden("only the author can edit a message"));
     }
+    let mentions =
+        super::mentions::resolve(state, caller.user_id, meta.conversation_id, &content).await?;
     let (message, seq) = state
         .store
-        .edit_message(id, &content)
+        .edit_message(id, &content, &mentions)
         .await?
         .ok_or(Error::NotFound("message"))?;
     state.hub.publish(&ServerFrame::MessageUpdated {

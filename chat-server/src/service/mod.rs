@@ -12,6 +12,7 @@ pub mod images;
 pub mod limits;
 pub mod lobbies;
 pub mod members;
+pub mod mentions;
 pub mod messages;
 pub mod presence;
 pub mod reactions;

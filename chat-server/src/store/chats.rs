@@ -15,6 +15,9 @@ const CHAT_SELECT: &str = "
             WHERE x.conversation_id = c.id AND x.seq > CASE WHEN me.read_seq > me.cleared_seq THEN me.read_seq ELSE me.cleared_seq END
               AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != $1)
             LIMIT 1000) AS unread) AS unread_count,
+        (SELECT COUNT(*) FROM mentions n WHERE n.user_id = $1 AND n.conversation_id = c.id
+            AND n.seq > CASE WHEN me.read_seq > me.cleared_seq THEN me.read_seq ELSE me.cleared_seq END)
+            AS unread_mention_count,
         lm.id AS lm_id, lm.seq AS lm_seq, lm.content AS lm_content,
         lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
         la.id AS la_id, la.username AS la_username, la.display_name AS la_display_name
@@ -39,6 +42,7 @@ struct ChatRow {
     p_description: String,
     p_created_at: i64,
     unread_count: i64,
+    unread_mention_count: i64,
     lm_id: Option<String>,
     lm_seq: Option<i64>,
     lm_content: Option<String>,
@@ -75,6 +79,8 @@ impl ChatRow {
                     reply_to: None,
                     reactions: Vec::new(),
                     pinned_at: None,
+                    mentions: Vec::new(),
+                    broadcast: None,
                 })
             }
             _ => None,
@@ -87,6 +93,7 @@ impl ChatRow {
             last_seq: count(self.last_seq),
             read_seq: count(self.read_seq),
             unread_count: count(self.unread_count),
+            unread_mention_count: count(self.unread_mention_count),
         })
     }
 }

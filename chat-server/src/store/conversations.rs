@@ -130,14 +130,16 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Vec<chat_core::v1::ConversationState>, StoreError> {
-        type Row = (String, String, i64, i64, i64, i64);
+        type Row = (String, String, i64, i64, i64, i64, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT c.id, c.kind, c.event_seq, c.last_seq, m.read_seq,
                 (SELECT COUNT(*) FROM (
                     SELECT 1 FROM messages x
                     WHERE x.conversation_id = c.id AND x.seq > CASE WHEN m.read_seq > m.cleared_seq THEN m.read_seq ELSE m.cleared_seq END
                       AND x.deleted_at IS NULL AND (x.author_id IS NULL OR x.author_id != m.user_id)
-                    LIMIT 1000) AS unread)
+                    LIMIT 1000) AS unread),
+                (SELECT COUNT(*) FROM mentions n WHERE n.user_id = m.user_id AND n.conversation_id = c.id
+                    AND n.seq > CASE WHEN m.read_seq > m.cleared_seq THEN m.read_seq ELSE m.cleared_seq END)
              FROM members m JOIN conversations c ON c.id = m.conversation_id
              WHERE m.user_id = $1 AND m.hidden = 0
              ORDER BY c.id",
@@ -146,20 +148,23 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(id, kind, event_seq, last_seq, read_seq, unread)| {
-                Ok(chat_core::v1::ConversationState {
-                    conversation_id: super::parse_id(&id)?,
-                    kind: match kind.as_str() {
-                        "lobby" => chat_core::v1::ConversationKind::Lobby,
-                        _ => chat_core::v1::ConversationKind::Chat,
-                    },
-                    seq: count(event_seq),
-                    last_message_seq: count(last_seq),
-                    read_seq: count(read_seq),
-                    unread_count: count(unread),
-                    online: Vec::new(),
-                })
-            })
+            .map(
+                |(id, kind, event_seq, last_seq, read_seq, unread, mentioned)| {
+                    Ok(chat_core::v1::ConversationState {
+                        conversation_id: super::parse_id(&id)?,
+                        kind: match kind.as_str() {
+                            "lobby" => chat_core::v1::ConversationKind::Lobby,
+                            _ => chat_core::v1::ConversationKind::Chat,
+                        },
+                        seq: count(event_seq),
+                        last_message_seq: count(last_seq),
+                        read_seq: count(read_seq),
+                        unread_count: count(unread),
+                        unread_mention_count: count(mentioned),
+                        online: Vec::new(),
+                    })
+                },
+            )
             .collect()
     }
 

@@ -256,6 +256,8 @@ impl EventRow {
                             reply_to: None,
                             reactions: Vec::new(),
                             pinned_at: None,
+                            mentions: Vec::new(),
+                            broadcast: None,
                         };
                         if self.kind == "message.created" {
                             ServerFrame::MessageCreated {

@@ -21,7 +21,10 @@ const LOBBY_SELECT: &str = "
             SELECT 1 FROM messages x
             WHERE x.conversation_id = l.id AND x.seq > m.read_seq AND x.deleted_at IS NULL
               AND (x.author_id IS NULL OR x.author_id != m.user_id)
-            LIMIT 1000) AS unread) END AS unread_count
+            LIMIT 1000) AS unread) END AS unread_count,
+        CASE WHEN m.user_id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM mentions n
+            WHERE n.user_id = m.user_id AND n.conversation_id = l.id AND n.seq > m.read_seq)
+        END AS unread_mention_count
     FROM lobbies l
     JOIN conversations c ON c.id = l.id
     LEFT JOIN members m ON m.conversation_id = l.id AND m.user_id = $1";
@@ -41,6 +44,7 @@ struct LobbyRow {
     joined_at: Option<i64>,
     read_seq: Option<i64>,
     unread_count: i64,
+    unread_mention_count: i64,
 }
 
 impl LobbyRow {
@@ -51,6 +55,7 @@ impl LobbyRow {
                 joined_at: timestamp(joined_at)?,
                 read_seq: count(self.read_seq.unwrap_or(0)),
                 unread_count: count(self.unread_count),
+                unread_mention_count: count(self.unread_mention_count),
             }),
             _ => None,
         };

@@ -1,93 +1,13 @@
 //! Messages of lobbies and chats: the `messages` table and each conversation's `seq`.
 
-use chat_core::v1::{
-    ConversationId, Message, MessageContent, MessageId, Nonce, PageLimit, ReplyPreview, UserId,
-};
+use chat_core::v1::{ConversationId, Message, MessageContent, MessageId, Nonce, PageLimit, UserId};
 
 use super::events::{self, EventKind, NewEvent};
+use super::mentions::{self, Mentions};
 use super::writer::{NewPost, Queued};
 
-use super::rows::author;
-use super::{Store, StoreError, count, now_millis, parse_id, parse_text, timestamp};
-
-/// A message with its author and the preview of the message it answers (one join each, so
-/// a page of replies costs no query per message).
-pub(super) const MESSAGE_SELECT: &str = "
-    SELECT m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at, m.pinned_at,
-        u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name,
-        m.reply_to_id, r.content AS reply_content, r.deleted_at IS NOT NULL AS reply_deleted,
-        ru.id AS reply_author_id, ru.username AS reply_author_username,
-        ru.display_name AS reply_author_display_name
-    FROM messages m LEFT JOIN users u ON u.id = m.author_id
-    LEFT JOIN messages r ON r.id = m.reply_to_id
-    LEFT JOIN users ru ON ru.id = r.author_id";
-
-#[derive(sqlx::FromRow)]
-pub(super) struct MessageRow {
-    pub(super) id: String,
-    conversation_id: String,
-    seq: i64,
-    content: String,
-    created_at: i64,
-    edited_at: Option<i64>,
-    pinned_at: Option<i64>,
-    author_id: Option<String>,
-    author_username: Option<String>,
-    author_display_name: Option<String>,
-    reply_to_id: Option<String>,
-    reply_content: Option<String>,
-    reply_deleted: Option<super::Flag>,
-    reply_author_id: Option<String>,
-    reply_author_username: Option<String>,
-    reply_author_display_name: Option<String>,
-}
-
-impl MessageRow {
-    pub(super) fn into_message(self) -> Result<Message, StoreError> {
-        let written_by = author(
-            self.author_id,
-            self.author_username,
-            self.author_display_name,
-        )?;
-        let reply_to = match self.reply_to_id {
-            Some(id) => {
-                // A message that is gone altogether (not expected) shows as deleted.
-                let deleted =
-                    self.reply_deleted.is_none_or(bool::from) || self.reply_content.is_none();
-                Some(Box::new(ReplyPreview {
-                    id: parse_id(&id)?,
-                    author: if deleted {
-                        None
-                    } else {
-                        author(
-                            self.reply_author_id,
-                            self.reply_author_username,
-                            self.reply_author_display_name,
-                        )?
-                    },
-                    excerpt: match (&self.reply_content, deleted) {
-                        (Some(content), false) => ReplyPreview::excerpt_of(content),
-                        _ => String::new(),
-                    },
-                    deleted,
-                }))
-            }
-            None => None,
-        };
-        Ok(Message {
-            id: parse_id(&self.id)?,
-            conversation_id: parse_id(&self.conversation_id)?,
-            seq: count(self.seq),
-            author: written_by,
-            content: parse_text(self.content)?,
-            created_at: timestamp(self.created_at)?,
-            edited_at: self.edited_at.map(timestamp).transpose()?,
-            reply_to,
-            reactions: Vec::new(),
-            pinned_at: self.pinned_at.map(timestamp).transpose()?,
-        })
-    }
-}
+use super::rows::{MESSAGE_SELECT, MessageRow};
+use super::{Store, StoreError, count, now_millis, parse_id};
 
 /// What access checks need to know about a message, deleted or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,11 +166,13 @@ impl Store {
         Ok((items, more))
     }
 
-    /// Replaces the text of a message that is not deleted, with a `message.updated` event.
+    /// Replaces the text of a message that is not deleted, and whom it calls, with a
+    /// `message.updated` event.
     pub async fn edit_message(
         &self,
         id: MessageId,
         content: &MessageContent,
+        mentions: &Mentions,
     ) -> Result<Option<(Message, u64)>, StoreError> {
         let mut tx = self.begin_write().await?;
         let updated: Option<(String, i64)> = sqlx::query_as(
@@ -265,6 +187,16 @@ impl Store {
         let Some((conversation, seq)) = updated else {
             return Ok(None);
         };
+        let message_id = id.to_string();
+        mentions::replace(
+            &mut tx,
+            self.backend(),
+            &message_id,
+            &conversation,
+            seq,
+            mentions,
+        )
+        .await?;
         let event_seq = events::append(
             &mut tx,
             &conversation,
@@ -296,6 +228,16 @@ impl Store {
         let Some((conversation, seq)) = deleted else {
             return Ok(None);
         };
+        // A deleted message calls nobody: it leaves the inbox and the unread-mention counts.
+        mentions::replace(
+            &mut tx,
+            self.backend(),
+            &id.to_string(),
+            &conversation,
+            seq,
+            &Mentions::default(),
+        )
+        .await?;
         let event_seq = events::append(
             &mut tx,
             &conversation,

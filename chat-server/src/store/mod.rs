@@ -23,11 +23,13 @@ pub mod events;
 pub mod lobbies;
 pub mod login_failures;
 pub mod members;
+pub mod mentions;
 pub mod messages;
 pub mod plans;
 pub mod reactions;
 pub(crate) mod rows;
 pub mod sessions;
+mod sql;
 pub mod tokens;
 pub mod users;
 pub mod writer;
@@ -178,6 +180,11 @@ const SQLITE_MIGRATIONS: &[MigrationFile] = &[
         "reactions",
         include_str!("../../../migrations/sqlite/0004_reactions.sql"),
     ),
+    (
+        5,
+        "mentions",
+        include_str!("../../../migrations/sqlite/0005_mentions.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations: the same versions and tables as SQLite's.
@@ -201,6 +208,11 @@ const POSTGRES_MIGRATIONS: &[MigrationFile] = &[
         4,
         "reactions",
         include_str!("../../../migrations/postgres/0004_reactions.sql"),
+    ),
+    (
+        5,
+        "mentions",
+        include_str!("../../../migrations/postgres/0005_mentions.sql"),
     ),
 ];
 

@@ -18,7 +18,6 @@
 //! bad post never fails its neighbours.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use chat_core::v1::{
@@ -29,12 +28,14 @@ use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::events::EventKind;
+use super::mentions::{InboxRow, insert_inbox};
+use super::sql::{mark, placeholders};
 use super::{
     Backend, StoreError, begin_write_on, count, new_id, now_millis, parse_text, timestamp,
 };
 
 /// Posts written in one transaction, at most. Bounds the statements' parameter counts
-/// (7 per row at most: far below SQLite's 32,766 and PostgreSQL's 65,535), the nonce lookup's chain
+/// (9 per row at most: far below SQLite's 32,766 and PostgreSQL's 65,535), the nonce lookup's chain
 /// of `OR`s (SQLite refuses expressions deeper than 1,000: at 1,024 every batch failed and
 /// fell back to one transaction per post) and the latency a post waits behind others.
 /// Measured: 128 gave 4,261 durable messages/s, 256 gave 5,975.
@@ -56,6 +57,8 @@ pub struct NewPost {
     pub nonce: Option<Nonce>,
     /// The message of the same conversation it answers, if any.
     pub reply_to: Option<MessageId>,
+    /// Whom it calls, resolved by the caller.
+    pub mentions: super::mentions::Mentions,
     /// Which kind of conversation the route named.
     pub expect: Expect,
 }
@@ -310,37 +313,6 @@ fn missing() -> StoreError {
     StoreError::Database(sqlx::Error::RowNotFound)
 }
 
-/// Appends the placeholder of the `n`th bound value (counting from 1): `$n` for PostgreSQL,
-/// an anonymous `?` for SQLite. So every placeholder of these statements is bound exactly
-/// once, in the order of the text. Why not `$n` on SQLite too: sqlx asks SQLite for the name
-/// of every parameter when binding, and SQLite answers each question by scanning all the
-/// names, which made binding a 1,500-value batch quadratic (12 % of the server's CPU under
-/// load); anonymous parameters have no names to scan.
-fn mark(sql: &mut String, backend: Backend, n: usize) {
-    match backend {
-        Backend::Sqlite => sql.push('?'),
-        Backend::Postgres => {
-            let _ = write!(sql, "${n}");
-        }
-    }
-}
-
-/// `(?, ?, …), (…)`: `rows` rows of `columns` placeholders, the first bound value `first`.
-fn placeholders(backend: Backend, rows: usize, columns: usize, first: usize) -> String {
-    let mut sql = String::new();
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            mark(&mut sql, backend, first + row * columns + column);
-        }
-        sql.push(')');
-    }
-    sql
-}
-
 /// A post on its way into the tables.
 struct Placed {
     item: usize,
@@ -488,6 +460,8 @@ async fn write(
                 .map(|(_, preview)| Box::new(preview.clone())),
             reactions: Vec::new(),
             pinned_at: None,
+            mentions: items[post.item].mentions.named.clone(),
+            broadcast: items[post.item].mentions.broadcast,
         };
         outcomes[post.item] = Some(Ok(Written::New {
             message: Box::new(message),
@@ -674,21 +648,38 @@ async fn insert_rows(
     now: i64,
 ) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at, reply_to_id) VALUES {}",
-        placeholders(backend, placed.len(), 7, 1)
+        "INSERT INTO messages (id, conversation_id, seq, author_id, content, created_at, reply_to_id,
+            mentioned, mention_flags) VALUES {}",
+        placeholders(backend, placed.len(), 9, 1)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for post in placed {
+        let item = &items[post.item];
         query = query
             .bind(&post.id)
             .bind(&post.conversation)
             .bind(post.seq)
             .bind(&post.author)
-            .bind(items[post.item].content.as_str())
+            .bind(item.content.as_str())
             .bind(now)
-            .bind(items[post.item].reply_to.map(|id| id.to_string()));
+            .bind(item.reply_to.map(|id| id.to_string()))
+            .bind(item.mentions.named_column())
+            .bind(item.mentions.flags());
     }
     query.execute(&mut *conn).await?;
+
+    let inbox: Vec<InboxRow<'_>> = placed
+        .iter()
+        .flat_map(|post| {
+            items[post.item].mentions.inbox.iter().map(|user| InboxRow {
+                user: user.to_string(),
+                message: &post.id,
+                conversation: &post.conversation,
+                seq: post.seq,
+            })
+        })
+        .collect();
+    insert_inbox(conn, backend, &inbox).await?;
 
     let sql = format!(
         "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, created_at) VALUES {}",
@@ -774,22 +765,4 @@ async fn mark_read(
         query.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Backend, placeholders};
-
-    #[test]
-    fn placeholders_number_rows_and_columns_on_postgres() {
-        let pg = Backend::Postgres;
-        assert_eq!(placeholders(pg, 2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(pg, 1, 2, 5), "($5, $6)");
-        assert_eq!(placeholders(pg, 0, 2, 1), "");
-    }
-
-    #[test]
-    fn placeholders_are_anonymous_on_sqlite() {
-        assert_eq!(placeholders(Backend::Sqlite, 2, 2, 1), "(?, ?), (?, ?)");
-    }
 }

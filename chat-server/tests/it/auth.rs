@@ -82,6 +82,19 @@ async fn invalid_registrations_name_the_field() {
             "",
         ),
         (json!({"password": "correct horse"}), ""),
+        // Reserved by mentions, in any case.
+        (
+            json!({"username": "Here", "password": "correct horse"}),
+            "username",
+        ),
+        (
+            json!({"username": "everyone", "password": "correct horse"}),
+            "username",
+        ),
+        (
+            json!({"username": "all", "password": "correct horse"}),
+            "username",
+        ),
     ];
     for (body, field) in cases {
         let reply = app

@@ -241,6 +241,14 @@ fn lobby_rows() -> Vec<Row> {
             [200, 200, 403, 401],
             [200, 200, 404, 401],
         ),
+        // Everyone's own inbox (what it holds is checked in `mentions.rs`).
+        (
+            Method::GET,
+            "/api/v1/mentions",
+            None,
+            [200, 200, 200, 401],
+            [200, 200, 200, 401],
+        ),
     ]
 }
 

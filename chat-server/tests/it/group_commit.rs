@@ -55,6 +55,7 @@ async fn a_burst_of_posts_is_stored_in_queue_order_with_every_guarantee_of_a_sin
                 content: text(&format!("m{i}")),
                 nonce: key,
                 reply_to: None,
+                mentions: Default::default(),
                 expect: if i == 9 { Expect::Chat } else { Expect::Either },
             })
             .await
@@ -184,6 +185,7 @@ async fn store_after_one_post() -> (TestApp, Store, impl Fn(&str) -> NewPost) {
         content: text(content),
         nonce: None,
         reply_to: None,
+        mentions: Default::default(),
         expect: Expect::Lobby,
     };
     let first = store.submit_message(post("one")).await.expect("queued");

@@ -25,6 +25,7 @@ mod input_text;
 mod layers;
 mod lobbies;
 mod members;
+mod mentions;
 mod messages;
 mod meta;
 mod outages;

@@ -57,6 +57,8 @@ fn message(seq: u64, author: UserId, text: &str) -> Message {
         reply_to: None,
         reactions: Vec::new(),
         pinned_at: None,
+        mentions: Vec::new(),
+        broadcast: None,
     }
 }
 
@@ -110,6 +112,7 @@ fn state(read_seq: u64, last_message_seq: u64, unread_count: u64) -> Conversatio
         last_message_seq,
         read_seq,
         unread_count,
+        unread_mention_count: 0,
         online: Vec::new(),
     }
 }
@@ -315,6 +318,34 @@ fn unread_counts_follow_live_messages_deletes_and_the_read_cursor() {
         seq: 6,
     });
     assert_eq!((timeline.read_seq(), timeline.unread_count()), (6, 0));
+}
+
+#[test]
+fn unread_mentions_count_messages_that_call_me_until_read() {
+    let mut timeline = Timeline::new(conversation(), Some(me()));
+    let mut ready = state(1, 2, 1);
+    ready.unread_mention_count = 1;
+    timeline.apply_state(&ready);
+    assert_eq!(timeline.unread_mention_count(), 1);
+    let mut named = message(3, user(2), "@me look");
+    named.mentions = vec![me()];
+    let mut here = message(4, user(3), "@here");
+    here.broadcast = Some(chat_core::v1::Broadcast::Here);
+    // My own broadcast does not call me; a message naming others does not either.
+    let mut own = message(5, me(), "@here mine");
+    own.broadcast = Some(chat_core::v1::Broadcast::Here);
+    let mut others = message(6, user(2), "@x");
+    others.mentions = vec![user(3)];
+    for (event, m) in (10..).zip([&named, &here, &own, &others]) {
+        timeline.apply_frame(&created(event, m));
+    }
+    assert_eq!(timeline.unread_mention_count(), 3);
+    timeline.apply_frame(&deleted(20, &here));
+    assert_eq!(timeline.unread_mention_count(), 2);
+    assert!(timeline.mark_read(3));
+    assert_eq!(timeline.unread_mention_count(), 1);
+    assert!(timeline.mark_read(6));
+    assert_eq!(timeline.unread_mention_count(), 0);
 }
 
 #[test]

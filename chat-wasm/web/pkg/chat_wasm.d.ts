@@ -27,7 +27,7 @@ export interface AuthResponse { user: Account; token: string; expires_at: Timest
 export interface UserPage { items: User[]; next_cursor: string | null; }
 
 /** The caller's membership of a lobby. */
-export interface Membership { role: "admin" | "member"; joined_at: Timestamp; read_seq: number; unread_count: number; }
+export interface Membership { role: "admin" | "member"; joined_at: Timestamp; read_seq: number; unread_count: number; unread_mention_count: number; }
 /** A lobby. */
 export interface Lobby { id: Id; name: string; description: string; visibility: "public" | "private"; created_by: Id | null; created_at: Timestamp; member_count: number; last_seq: number; membership: Membership | null; }
 /** The caller's lobbies. */
@@ -46,8 +46,31 @@ export interface ReplyPreview { id: Id; author: Author | null; excerpt: string; 
 /** One emoji's reactions to a message; `me`: the user is one of them. */
 export interface Reaction { emoji: string; count: number; me: boolean; }
 /** A message; `seq` numbers the messages of its conversation without gaps. `reply_to`,
- * `reactions` and `pinned_at` are absent when empty; message events carry no reactions. */
-export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; }
+ * `reactions`, `pinned_at`, `mentions` and `broadcast` are absent when empty; message events
+ * carry no reactions. `mentions`: the members named with `@username`; `broadcast`: `@here` or
+ * `@everyone` by an author allowed to call them. */
+export interface Message { id: Id; conversation_id: Id; seq: number; author: Author | null; content: string; created_at: Timestamp; edited_at: Timestamp | null; reply_to?: ReplyPreview; reactions?: Reaction[]; pinned_at?: Timestamp; mentions?: Id[]; broadcast?: "here" | "everyone"; }
+/** A message of the mention inbox, and whether the caller has read it. */
+export interface Mentioned { message: Message; read: boolean; }
+/** A page of the mention inbox, newest first. */
+export interface MentionPage { items: Mentioned[]; next_cursor: Id | null; }
+
+/** Whom a mention calls. */
+export type Mention = { kind: "user"; username: string } | { kind: "here" } | { kind: "everyone" };
+/** Inline formatted text; `text` is plain text (put it in a text node), a link's `url` is http, https or mailto. */
+export type Inline =
+| { type: "text"; text: string }
+| { type: "emphasis" | "strong" | "strikethrough"; inlines: Inline[] }
+| { type: "code"; code: string }
+| { type: "link"; url: string; inlines: Inline[] }
+| { type: "mention"; mention: Mention }
+| { type: "line_break" };
+/** A block of formatted text (`parseMarkup`). */
+export type Block =
+| { type: "paragraph"; inlines: Inline[] }
+| { type: "code_block"; language?: string; code: string }
+| { type: "quote"; blocks: Block[] }
+| { type: "list"; start?: number; items: Block[][] };
 /** Who reacted with one emoji, first reacted first. */
 export interface ReactorPage { items: Author[]; next_cursor: string | null; }
 /** A pinned message. */
@@ -60,12 +83,12 @@ export interface MessagePage { items: Message[]; next_cursor: Id | null; }
 export interface ReadCursor { conversation_id: Id; read_seq: number; }
 
 /** A direct chat. */
-export interface Chat { id: Id; partner: User; created_at: Timestamp; last_message: Message | null; last_seq: number; read_seq: number; unread_count: number; }
+export interface Chat { id: Id; partner: User; created_at: Timestamp; last_message: Message | null; last_seq: number; read_seq: number; unread_count: number; unread_mention_count: number; }
 /** The caller's direct chats. */
 export interface ChatList { items: Chat[]; }
 
 /** One conversation as `ready` reports it. */
-export interface ConversationState { conversation_id: Id; kind: "lobby" | "chat"; seq: number; last_message_seq: number; read_seq: number; unread_count: number; online: Id[]; }
+export interface ConversationState { conversation_id: Id; kind: "lobby" | "chat"; seq: number; last_message_seq: number; read_seq: number; unread_count: number; unread_mention_count: number; online: Id[]; }
 /** The first frame of every connection. */
 export interface ReadyFrame { type: "ready"; user: Account; session_id: Id; conversations: ConversationState[]; }
 
@@ -224,6 +247,11 @@ export class ChatClient {
      */
     members(lobby_id: string, after?: string | null, limit?: number | null): Promise<MemberPage>;
     /**
+     * The caller's mention inbox, newest first, each with whether it is read
+     * (`GET /mentions`); pass the previous page's `next_cursor` as `before`.
+     */
+    mentions(before?: string | null, limit?: number | null): Promise<MentionPage>;
+    /**
      * The lobbies the user belongs to, with unread counts (`GET /lobbies`).
      */
     myLobbies(): Promise<LobbyList>;
@@ -353,9 +381,10 @@ export class Timeline {
     acknowledge(nonce: string, message: Message): boolean;
     /**
      * Takes the counters a REST list gives (`Lobby.membership`, `Chat`): the read cursor,
-     * the unread count and the newest message seq (`last_seq`), as `applyState` does.
+     * the unread count, the newest message seq (`last_seq`) and the unread-mention count
+     * (0 when omitted), as `applyState` does.
      */
-    applyCounts(read_seq: number, unread_count: number, last_message_seq: number): void;
+    applyCounts(read_seq: number, unread_count: number, last_message_seq: number, unread_mention_count?: number | null): void;
     /**
      * Applies a delete the page made (`deleteMessage` resolved), as if its
      * `message.deleted` event arrived: the message goes for good. Returns whether anything
@@ -470,6 +499,10 @@ export class Timeline {
      * Unread messages from others.
      */
     readonly unreadCount: number;
+    /**
+     * Unread messages that call the user (by name, `@here`, `@everyone`).
+     */
+    readonly unreadMentionCount: number;
 }
 
 /**
@@ -504,6 +537,12 @@ export function normalizeEmoji(input: string): string | undefined;
  * the username is not valid.
  */
 export function normalizeUsername(input: string): string | undefined;
+
+/**
+ * Parses message content into the formatted-text tree every client renders from
+ * (`Block[]`, see `chat_core::markup`): build DOM nodes from it, never HTML.
+ */
+export function parseMarkup(content: string): Block[];
 
 /**
  * Emojis whose name or shortcode contains `query` (all of them, in Unicode's order, for an
@@ -600,6 +639,7 @@ export interface InitOutput {
     readonly chatclient_me: (a: number) => any;
     readonly chatclient_member: (a: number, b: number, c: number, d: number, e: number) => any;
     readonly chatclient_members: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
+    readonly chatclient_mentions: (a: number, b: number, c: number, d: number) => any;
     readonly chatclient_myLobbies: (a: number) => any;
     readonly chatclient_new: (a: number, b: number) => number;
     readonly chatclient_off: (a: number, b: number, c: number, d: number) => void;
@@ -625,9 +665,10 @@ export interface InitOutput {
     readonly limits: () => any;
     readonly normalizeEmoji: (a: number, b: number) => [number, number];
     readonly normalizeUsername: (a: number, b: number) => [number, number];
+    readonly parseMarkup: (a: number, b: number) => any;
     readonly searchEmoji: (a: number, b: number, c: number) => [number, number];
     readonly timeline_acknowledge: (a: number, b: number, c: number, d: any) => [number, number, number];
-    readonly timeline_applyCounts: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly timeline_applyCounts: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number];
     readonly timeline_applyDeleted: (a: number, b: number, c: number, d: number) => [number, number, number];
     readonly timeline_applyFrame: (a: number, b: any) => [number, number, number];
     readonly timeline_applyMessage: (a: number, b: any) => [number, number, number];
@@ -651,6 +692,7 @@ export interface InitOutput {
     readonly timeline_resync: (a: number) => void;
     readonly timeline_setUser: (a: number, b: number, c: number) => [number, number];
     readonly timeline_unreadCount: (a: number) => number;
+    readonly timeline_unreadMentionCount: (a: number) => number;
     readonly validateDescription: (a: number, b: number) => [number, number];
     readonly validateDisplayName: (a: number, b: number) => [number, number];
     readonly validateEmail: (a: number, b: number) => [number, number];
@@ -662,9 +704,9 @@ export interface InitOutput {
     readonly validateUsername: (a: number, b: number) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__h15bb1ff319cd8aa6: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2_93: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h8cfa28aa4c4891e1: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

@@ -415,6 +415,20 @@ export class ChatClient {
         return ret;
     }
     /**
+     * The caller's mention inbox, newest first, each with whether it is read
+     * (`GET /mentions`); pass the previous page's `next_cursor` as `before`.
+     * @param {string | null} [before]
+     * @param {number | null} [limit]
+     * @returns {Promise<MentionPage>}
+     */
+    mentions(before, limit) {
+        const val2 = +(isLikeNone(limit) ? Number.MAX_SAFE_INTEGER : (limit) >>> 0);
+        var ptr0 = isLikeNone(before) ? 0 : passStringToWasm0(before, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        var len0 = WASM_VECTOR_LEN;
+        const ret = wasm.chatclient_mentions(this.__wbg_ptr, ptr0, len0, val2);
+        return ret;
+    }
+    /**
      * The lobbies the user belongs to, with unread counts (`GET /lobbies`).
      * @returns {Promise<LobbyList>}
      */
@@ -811,13 +825,15 @@ export class Timeline {
     }
     /**
      * Takes the counters a REST list gives (`Lobby.membership`, `Chat`): the read cursor,
-     * the unread count and the newest message seq (`last_seq`), as `applyState` does.
+     * the unread count, the newest message seq (`last_seq`) and the unread-mention count
+     * (0 when omitted), as `applyState` does.
      * @param {number} read_seq
      * @param {number} unread_count
      * @param {number} last_message_seq
+     * @param {number | null} [unread_mention_count]
      */
-    applyCounts(read_seq, unread_count, last_message_seq) {
-        const ret = wasm.timeline_applyCounts(this.__wbg_ptr, read_seq, unread_count, last_message_seq);
+    applyCounts(read_seq, unread_count, last_message_seq, unread_mention_count) {
+        const ret = wasm.timeline_applyCounts(this.__wbg_ptr, read_seq, unread_count, last_message_seq, !isLikeNone(unread_mention_count), isLikeNone(unread_mention_count) ? 0 : unread_mention_count);
         if (ret[1]) {
             throw takeFromExternrefTable0(ret[0]);
         }
@@ -1119,6 +1135,14 @@ export class Timeline {
         const ret = wasm.timeline_unreadCount(this.__wbg_ptr);
         return ret;
     }
+    /**
+     * Unread messages that call the user (by name, `@here`, `@everyone`).
+     * @returns {number}
+     */
+    get unreadMentionCount() {
+        const ret = wasm.timeline_unreadMentionCount(this.__wbg_ptr);
+        return ret;
+    }
 }
 if (Symbol.dispose) Timeline.prototype[Symbol.dispose] = Timeline.prototype.free;
 
@@ -1210,6 +1234,19 @@ export function normalizeUsername(input) {
         wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
     }
     return v2;
+}
+
+/**
+ * Parses message content into the formatted-text tree every client renders from
+ * (`Block[]`, see `chat_core::markup`): build DOM nodes from it, never HTML.
+ * @param {string} content
+ * @returns {Block[]}
+ */
+export function parseMarkup(content) {
+    const ptr0 = passStringToWasm0(content, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.parseMarkup(ptr0, len0);
+    return ret;
 }
 
 /**
@@ -1646,23 +1683,23 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 318, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 324, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("CloseEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("MessageEvent")], shim_idx: 2, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2_93);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h8cfa28aa4c4891e1);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0) {
@@ -1690,16 +1727,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h27c5b0bb373fe846(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h8cfa28aa4c4891e1(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h8cfa28aa4c4891e1(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h9e34996ed2df19bb_90(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2_93(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h3ac8bc90b011aac2_93(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hd4b3e6f49c6065ea(arg0, arg1, arg2) {

@@ -1,10 +1,11 @@
 //! Lobby messages and any message by id: `/api/v1/lobbies/{lobby_id}/messages/*`,
-//! `/api/v1/lobbies/{lobby_id}/read`, `/api/v1/messages/{message_id}`.
+//! `/api/v1/lobbies/{lobby_id}/read`, `/api/v1/messages/{message_id}`,
+//! `/api/v1/mentions`.
 
 use super::{NoBody, NoContent, NoQuery};
 use crate::v1::{
-    EditMessageRequest, HistoryQuery, LobbyId, MarkReadRequest, Message, MessageId, MessagePage,
-    ReadCursor, SendMessageRequest,
+    EditMessageRequest, HistoryQuery, LobbyId, MarkReadRequest, MentionPage, MentionQuery, Message,
+    MessageId, MessagePage, ReadCursor, SendMessageRequest,
 };
 
 endpoints! {
@@ -26,4 +27,7 @@ endpoints! {
     /// Delete a message for everyone (its author, a lobby admin, or a server admin).
     Delete "/api/v1/messages/{message_id}" => DeleteMessage { message_id: MessageId }
         body: NoBody, query: NoQuery, response: NoContent;
+    /// The caller's mention inbox, newest first (any signed-in user; their own mentions).
+    Get "/api/v1/mentions" => Mentions {}
+        body: NoBody, query: MentionQuery, response: MentionPage;
 }
