@@ -1,13 +1,16 @@
 //! The message pane: day separators, `time  author │ text` rows wrapped to the pane's width,
 //! edited and deleted markers, own and pending messages, and the conversation header.
+//! Message bodies are drawn formatted, from the same Markdown parse every client uses.
 
+use chat_core::markup::Document;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::wrap::{str_width, truncate, wrap};
+use super::markup::{self, Reader};
+use super::wrap::{str_width, truncate};
 use super::{bold, dim, name_color};
 use crate::state::{App, Conversation, History, Kind, mentions};
 use crate::time::day_label;
@@ -59,24 +62,27 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
         } else {
             bold().fg(name_color(&message.author))
         };
-        let (body, body_style, marker) = if message.deleted {
+        let (body, marker) = if message.deleted {
             (
-                "(message deleted)".to_owned(),
-                dim().add_modifier(Modifier::ITALIC),
+                vec![Line::from(Span::styled(
+                    "(message deleted)",
+                    dim().add_modifier(Modifier::ITALIC),
+                ))],
                 None,
             )
-        } else if mentioned {
-            (
-                message.content.clone(),
-                Style::new().fg(Color::Yellow),
-                message.edited.then_some("(edited)"),
-            )
         } else {
-            (
-                message.content.clone(),
-                Style::new(),
-                message.edited.then_some("(edited)"),
-            )
+            // My own messages never call me, so only others' mentions of me stand out.
+            let reader = Reader {
+                username: me.filter(|_| !own).map(|me| me.username.as_str()),
+            };
+            let mut body = markup::render(&Document::parse(&message.content), text_width, reader);
+            if mentioned {
+                // The whole message is tinted under its own styles, as before formatting.
+                restyle(&mut body, |style| {
+                    Style::new().fg(Color::Yellow).patch(style)
+                });
+            }
+            (body, message.edited.then_some("(edited)"))
         };
         if let Some(quote) = message.reply.as_ref().filter(|_| !message.deleted) {
             let quote = truncate(&format!("↪ {quote}"), text_width);
@@ -100,8 +106,7 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
                 name_width,
                 mention_bar: mentioned,
             },
-            &body,
-            body_style,
+            body,
             marker.map(|m| (m, dim())),
             text_width,
         );
@@ -126,6 +131,13 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
             None => ("⋯ sending".to_owned(), dim()),
             Some(reason) => (format!("✗ not sent: {reason}"), Style::new().fg(Color::Red)),
         };
+        // Drawn formatted, as it will look once sent, but dim over every style until then.
+        let mut body = markup::render(
+            &Document::parse(&pending.content),
+            text_width,
+            Reader { username: None },
+        );
+        restyle(&mut body, |style| style.patch(dim()));
         push_message(
             &mut out,
             Prefix {
@@ -135,8 +147,7 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
                 name_width,
                 mention_bar: false,
             },
-            &pending.content,
-            dim(),
+            body,
             Some(marker),
             text_width,
         );
@@ -152,31 +163,44 @@ struct Prefix {
     mention_bar: bool,
 }
 
+/// Changes the style of every span of `lines`.
+fn restyle(lines: &mut [Line<'static>], f: impl Fn(Style) -> Style) {
+    for span in lines.iter_mut().flat_map(|line| line.spans.iter_mut()) {
+        span.style = f(span.style);
+    }
+}
+
+fn line_width(line: &Line<'_>) -> usize {
+    line.spans.iter().map(|s| str_width(&s.content)).sum()
+}
+
+/// Pushes a message's rows: the prefix on the first, the body's rows (already fitted to
+/// `text_width`) after the separator, and the marker after the last row, or on a row of
+/// its own when it does not fit there.
 fn push_message(
     out: &mut Vec<Line<'static>>,
     prefix: Prefix,
-    body: &str,
-    body_style: Style,
+    mut lines: Vec<Line<'static>>,
     marker: Option<(String, Style)>,
     text_width: usize,
 ) {
-    let mut lines = wrap(body, text_width);
+    if lines.is_empty() {
+        lines.push(Line::default());
+    }
     let mut marker_line = None;
     if let Some((marker, style)) = marker {
-        let last = lines.last().map_or(0, |l| str_width(l));
-        if last + 1 + str_width(&marker) <= text_width {
-            marker_line = Some((lines.len() - 1, marker, style));
-        } else {
-            lines.push(String::new());
-            marker_line = Some((lines.len() - 1, marker, style));
+        let last = lines.last().map_or(0, line_width);
+        if last + 1 + str_width(&marker) > text_width {
+            lines.push(Line::default());
         }
+        marker_line = Some((lines.len() - 1, marker, style));
     }
     let bar_style = if prefix.mention_bar {
         Style::new().fg(Color::Yellow)
     } else {
         dim()
     };
-    for (i, text) in lines.into_iter().enumerate() {
+    for (i, line) in lines.into_iter().enumerate() {
         let mut spans = if i == 0 {
             let name = truncate(&prefix.name, prefix.name_width);
             let pad = prefix.name_width.saturating_sub(str_width(&name));
@@ -189,8 +213,8 @@ fn push_message(
             vec![Span::raw(" ".repeat(TIME_WIDTH + 1 + prefix.name_width))]
         };
         spans.push(Span::styled(SEPARATOR, bar_style));
-        let empty = text.is_empty();
-        spans.push(Span::styled(text, body_style));
+        let empty = line_width(&line) == 0;
+        spans.extend(line.spans);
         if let Some((row, marker, style)) = &marker_line
             && *row == i
         {

@@ -3,6 +3,7 @@
 mod help;
 mod input;
 mod login;
+mod markup;
 mod members;
 pub mod messages;
 mod sidebar;

@@ -1,6 +1,8 @@
 //! Wrapping text to a width in terminal cells: East Asian wide characters and emoji take two
 //! cells, combining marks none; words move to the next line whole when they fit on one.
 
+use ratatui::style::Style;
+use ratatui::text::Span;
 use unicode_width::UnicodeWidthChar;
 
 /// The display width of one character (control characters are dropped before wrapping).
@@ -24,60 +26,104 @@ pub fn sanitize(text: &str) -> String {
 /// Splits `text` into lines of at most `max` cells. Line feeds always break; a word longer
 /// than a line is cut, never in the middle of a character.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    wrap_spans(&[Span::raw(text)], max)
+        .into_iter()
+        .map(|line| line.iter().map(|span| span.content.as_ref()).collect())
+        .collect()
+}
+
+/// Splits styled text into rows of at most `max` cells, exactly as [`wrap`] splits plain
+/// text: a word is whatever runs between spaces, even when it changes style midway (as in
+/// `**bold**text`), so styling never adds break opportunities the plain text lacks.
+pub fn wrap_spans(spans: &[Span<'_>], max: usize) -> Vec<Vec<Span<'static>>> {
     let max = max.max(2);
+    // One cell per character keeps the algorithm identical to plain wrapping; messages are
+    // at most a few thousand characters, so the extra allocation is cheap.
+    let mut cells: Vec<(char, Style)> = Vec::new();
+    for span in spans {
+        cells.extend(sanitize(&span.content).chars().map(|c| (c, span.style)));
+    }
     let mut lines = Vec::new();
-    for paragraph in sanitize(text).split('\n') {
-        let mut line = String::new();
+    for paragraph in cells.split(|(c, _)| *c == '\n') {
+        let mut line: Vec<(char, Style)> = Vec::new();
         let mut line_width = 0;
-        for word in split_keeping_spaces(paragraph) {
-            let word_width: usize = word.chars().map(width).sum();
+        for word in split_cells_keeping_spaces(paragraph) {
+            let word_width: usize = word.iter().map(|(c, _)| width(*c)).sum();
             if line_width + word_width <= max {
-                line.push_str(word);
+                line.extend_from_slice(word);
                 line_width += word_width;
                 continue;
             }
-            if word.trim().is_empty() {
+            if word.iter().all(|(c, _)| c.is_whitespace()) {
                 // Spaces at a break are swallowed.
-                lines.push(std::mem::take(&mut line).trim_end().to_owned());
+                lines.push(trim_end(std::mem::take(&mut line)));
                 line_width = 0;
                 continue;
             }
             if word_width <= max && line_width > 0 {
-                lines.push(std::mem::take(&mut line).trim_end().to_owned());
-                line.push_str(word);
+                lines.push(trim_end(std::mem::take(&mut line)));
+                line.extend_from_slice(word);
                 line_width = word_width;
                 continue;
             }
-            for c in word.chars() {
+            for &(c, style) in word {
                 let w = width(c);
                 if line_width + w > max {
                     lines.push(std::mem::take(&mut line));
                     line_width = 0;
                 }
-                line.push(c);
+                line.push((c, style));
                 line_width += w;
             }
         }
         lines.push(line);
     }
-    lines
+    lines.into_iter().map(|line| merge(&line)).collect()
+}
+
+fn trim_end(mut line: Vec<(char, Style)>) -> Vec<(char, Style)> {
+    while line.last().is_some_and(|(c, _)| c.is_whitespace()) {
+        line.pop();
+    }
+    line
+}
+
+/// Adjacent cells of one style become one span (a row with no cells is no spans).
+fn merge(cells: &[(char, Style)]) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut text = String::new();
+    let mut current = None;
+    for &(c, style) in cells {
+        if current.is_some_and(|s| s != style) {
+            spans.push(Span::styled(
+                std::mem::take(&mut text),
+                current.unwrap_or_default(),
+            ));
+        }
+        current = Some(style);
+        text.push(c);
+    }
+    if let Some(style) = current {
+        spans.push(Span::styled(text, style));
+    }
+    spans
 }
 
 /// Words and the runs of spaces between them, in order.
-fn split_keeping_spaces(text: &str) -> Vec<&str> {
+fn split_cells_keeping_spaces(cells: &[(char, Style)]) -> Vec<&[(char, Style)]> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut in_space = None;
-    for (i, c) in text.char_indices() {
-        let space = c == ' ';
+    for (i, (c, _)) in cells.iter().enumerate() {
+        let space = *c == ' ';
         if in_space.is_some_and(|s| s != space) {
-            parts.push(&text[start..i]);
+            parts.push(&cells[start..i]);
             start = i;
         }
         in_space = Some(space);
     }
-    if start < text.len() {
-        parts.push(&text[start..]);
+    if start < cells.len() {
+        parts.push(&cells[start..]);
     }
     parts
 }
@@ -136,6 +182,27 @@ mod tests {
     fn line_feeds_break_and_control_characters_are_dropped() {
         assert_eq!(wrap("a\nb\x1b[31mc", 10), vec!["a", "b[31mc"]);
         assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn styled_text_wraps_like_plain_text_and_keeps_its_styles() {
+        let bold = Style::new().add_modifier(ratatui::style::Modifier::BOLD);
+        let spans = [
+            Span::raw("hello "),
+            Span::styled("big", bold),
+            Span::raw("ger world"),
+        ];
+        let rows = wrap_spans(&spans, 9);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|row| row.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        // "bigger" is one word across two styles, so it moves whole.
+        assert_eq!(text, vec!["hello", "bigger", "world"]);
+        assert_eq!(rows[1][0].content, "big");
+        assert_eq!(rows[1][0].style, bold);
+        assert_eq!(rows[1][1].content, "ger");
+        assert_eq!(rows[1][1].style, Style::new());
     }
 
     #[test]

@@ -248,6 +248,8 @@ fn listed(
             last_message_seq,
             read_seq,
             unread_count,
+            // The TUI does not show mention counts yet; the next state frame carries them.
+            unread_mention_count: 0,
             online: Vec::new(),
         });
     });

@@ -11,6 +11,7 @@ use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::style::{Color, Modifier};
 
 use crate::fixtures::*;
 
@@ -150,5 +151,86 @@ fn replies_reactions_and_pins() {
         }),
     );
     update(&mut app, Event::Tick(NOW));
+    assert_snapshot!(render(&app));
+}
+
+#[test]
+fn formatted_messages() {
+    let mut app = signed_in();
+    app.size = (80, 24);
+    let bodies = [
+        (
+            bob(),
+            "**heads up** @alice: the *new* runner uses `cargo nextest`, see \
+             [the guide](https://example.com/ci) and ~~the old notes~~",
+        ),
+        (
+            carol(),
+            "> is it on by default?\n\nyes, two steps:\n1. pull\n2. run it",
+        ),
+        (alice(), "```sh\ncargo nextest run --workspace\n```"),
+        (
+            bob(),
+            "- faster\n- retries the flaky ones, so @here please rebase",
+        ),
+    ];
+    // One a minute, the last at NOW.
+    for ((seq, minutes_ago), (who, text)) in (4..).zip((0..4).rev()).zip(bodies) {
+        let at = NOW - minutes_ago * MINUTE;
+        frame(
+            &mut app,
+            ServerFrame::MessageCreated {
+                conversation_id: general(),
+                seq,
+                message: message(general(), seq, who, text, at),
+            },
+        );
+    }
+    update(&mut app, Event::Tick(NOW));
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("a test terminal");
+    terminal.draw(|frame| ui::draw(frame, &app)).expect("drawn");
+    let buffer = terminal.backend().buffer();
+    // The snapshot shows text only: check that a few spans carry their styles.
+    let style_at = |row: &str, needle: &str| {
+        let y = (0..buffer.area.height)
+            .find(|&y| {
+                let line: String = (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect();
+                line.contains(row)
+            })
+            .expect("the row is drawn");
+        let line: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let x = (0..line.len())
+            .find(|&x| line[x..].concat().starts_with(needle))
+            .expect("the text is drawn");
+        buffer[(u16::try_from(x).expect("narrow"), y)].style()
+    };
+    let heads_up = style_at("heads up", "heads up");
+    assert!(heads_up.add_modifier.contains(Modifier::BOLD));
+    let me = style_at("heads up", "@alice");
+    assert!(me.add_modifier.contains(Modifier::BOLD));
+    assert_eq!(me.fg, Some(Color::Yellow));
+    assert!(
+        style_at("heads up", "new")
+            .add_modifier
+            .contains(Modifier::ITALIC)
+    );
+    assert_eq!(style_at("uses cargo", "cargo").fg, Some(Color::Cyan));
+    assert!(
+        style_at("uses cargo", "the guide")
+            .add_modifier
+            .contains(Modifier::UNDERLINED)
+    );
+    assert!(
+        style_at("old notes", "old notes")
+            .add_modifier
+            .contains(Modifier::CROSSED_OUT)
+    );
+    assert_eq!(style_at("--workspace", "cargo").fg, Some(Color::Cyan));
+    assert_eq!(style_at("so @here", "@here").fg, Some(Color::Yellow));
     assert_snapshot!(render(&app));
 }
