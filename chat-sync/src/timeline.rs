@@ -517,8 +517,9 @@ impl Timeline {
         self.epoch += 1;
     }
 
-    /// Whether `message` calls the user (see [`Message::mentions_user`]).
-    fn calls_me(&self, message: &Message) -> bool {
+    /// Whether `message` calls the user (see [`Message::mentions_user`]); never before the
+    /// user is known.
+    pub fn calls_me(&self, message: &Message) -> bool {
         self.me.is_some_and(|me| message.mentions_user(me))
     }
 

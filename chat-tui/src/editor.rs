@@ -218,8 +218,10 @@ impl Editor {
     }
 
     /// Completes the word before the cursor; repeated presses cycle through the candidates.
-    /// `@name` and the arguments of `/dm`, `/invite`, `/kick` complete usernames; a first
-    /// word starting with `/` completes commands. Returns whether anything changed.
+    /// `@name` and the arguments of `/dm`, `/invite`, `/kick` complete usernames (`@` also
+    /// `@here` and `@everyone`); `:sho` completes emoji shortcodes (`:shortcode:`, the emoji
+    /// data the server checks against); a first word starting with `/` completes commands.
+    /// Returns whether anything changed.
     pub fn complete(&mut self, users: &[String], commands: &[&str]) -> bool {
         if let Some(completion) = &mut self.completion {
             completion.index = (completion.index + 1) % completion.candidates.len();
@@ -242,7 +244,16 @@ impl Editor {
                 .map(|c| format!("{c} "))
                 .collect()
         } else if let Some(prefix) = word.strip_prefix('@') {
-            matching(users, prefix).map(|u| format!("@{u} ")).collect()
+            let broadcasts = ["here".to_owned(), "everyone".to_owned()];
+            matching(users, prefix)
+                .chain(matching(&broadcasts, prefix))
+                .map(|u| format!("@{u} "))
+                .collect()
+        } else if let Some(code) = word.strip_prefix(':')
+            && code.len() >= 2
+            && !code.contains(':')
+        {
+            shortcodes(code)
         } else if ["/dm ", "/invite ", "/kick "]
             .iter()
             .any(|c| self.text.starts_with(c) && start == c.len())
@@ -274,6 +285,27 @@ impl Editor {
         (row, column)
     }
 }
+
+/// `:shortcode: ` candidates for a partial code: those starting with it first, then those
+/// containing it, at most [`SHORTCODES`].
+fn shortcodes(partial: &str) -> Vec<String> {
+    let partial = partial.to_lowercase();
+    let mut codes: Vec<&str> = chat_core::v1::Emoji::search(&partial, 500)
+        .iter()
+        .filter_map(chat_core::v1::Emoji::shortcode)
+        .filter(|code| code.contains(&partial))
+        .collect();
+    codes.sort_by_key(|code| !code.starts_with(&partial));
+    codes.dedup();
+    codes
+        .into_iter()
+        .take(SHORTCODES)
+        .map(|code| format!(":{code}: "))
+        .collect()
+}
+
+/// Shortcode candidates offered at most.
+const SHORTCODES: usize = 20;
 
 fn matching<'a>(users: &'a [String], prefix: &'a str) -> impl Iterator<Item = &'a String> {
     let prefix = prefix.to_lowercase();
@@ -351,6 +383,27 @@ mod tests {
         assert_eq!(editor.text(), "hi @albert ");
         assert!(editor.complete(&users, &[]));
         assert_eq!(editor.text(), "hi @alice ");
+    }
+
+    #[test]
+    fn tab_completes_broadcasts_and_emoji_shortcodes() {
+        let users = vec!["hector".to_owned()];
+        let mut editor = typed("@he");
+        assert!(editor.complete(&users, &[]));
+        assert_eq!(editor.text(), "@hector ");
+        assert!(editor.complete(&users, &[]));
+        assert_eq!(editor.text(), "@here ");
+
+        let mut editor = typed("yay :tad");
+        assert!(editor.complete(&users, &[]));
+        assert_eq!(editor.text(), "yay :tada: ");
+        // Codes starting with what was typed come first.
+        let mut editor = typed(":+1");
+        assert!(editor.complete(&users, &[]));
+        assert_eq!(editor.text(), ":+1: ");
+        // One letter is too little to guess from; a closed code is left alone.
+        assert!(!typed(":t").complete(&users, &[]));
+        assert!(!typed(":tada:").complete(&users, &[]));
     }
 
     #[test]

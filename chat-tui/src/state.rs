@@ -182,8 +182,8 @@ pub struct Conversation {
     newest_request: Option<HistoryRequest>,
     /// The older page asked for, while it is on its way.
     older_request: Option<HistoryRequest>,
-    /// Whether an unread message mentions the user.
-    pub mentioned: bool,
+    /// Unread messages that call the user (the timeline's count).
+    pub mentions: u64,
     /// Who is typing here, with when their indication expires.
     pub typing: BTreeMap<UserId, i64>,
     /// The member list, once loaded (lobbies).
@@ -264,6 +264,9 @@ pub struct Msg {
     pub reactions: Vec<(String, u32, bool)>,
     /// Whether it is pinned.
     pub pinned: bool,
+    /// Whether it calls the user: names them, or `@here` / `@everyone` (the server's
+    /// resolution, not a guess from the text).
+    pub calls_me: bool,
 }
 
 /// An own message not yet acknowledged.
@@ -456,6 +459,7 @@ impl Msg {
                 .map(|r| (r.emoji.as_str().to_owned(), r.count, r.me))
                 .collect(),
             pinned: message.pinned_at.is_some(),
+            calls_me: false,
         }
     }
 
@@ -473,6 +477,7 @@ impl Msg {
             reply: None,
             reactions: Vec::new(),
             pinned: false,
+            calls_me: false,
         }
     }
 }
@@ -494,7 +499,7 @@ impl Conversation {
             timeline: Timeline::new(id, me),
             newest_request: None,
             older_request: None,
-            mentioned: false,
+            mentions: 0,
             typing: BTreeMap::new(),
             members: None,
             history: History::NotLoaded,
@@ -528,7 +533,10 @@ impl Conversation {
             .timeline
             .items()
             .filter_map(|item| match item {
-                Item::Message(m) if m.seq >= floor => Some(Msg::from_message(m)),
+                Item::Message(m) if m.seq >= floor => Some(Msg {
+                    calls_me: self.timeline.calls_me(m),
+                    ..Msg::from_message(m)
+                }),
                 Item::Deleted(d) if d.seq >= floor => Some(Msg::from_deleted(d)),
                 _ => None,
             })
@@ -542,6 +550,7 @@ impl Conversation {
         self.pending
             .retain(|p| p.failed.is_some() || waiting.contains(p.nonce.as_str()));
         self.unread = self.timeline.unread_count();
+        self.mentions = self.timeline.unread_mention_count();
     }
 
     /// Shows a send at once, as pending until its `ack`.
@@ -647,26 +656,6 @@ impl Conversation {
         self.scroll = 0;
         self.update_timeline(Timeline::resync);
     }
-}
-
-/// Whether `text` mentions `@username` (not as part of a longer name).
-pub fn mentions(text: &str, username: &str) -> bool {
-    let needle = format!("@{username}");
-    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
-    text.match_indices(&needle).any(|(i, _)| {
-        let before_ok = text[..i].chars().next_back().is_none_or(|c| !name_char(c));
-        let after = text[i + needle.len()..].chars().next();
-        // A trailing dot ends a sentence rather than continuing the name.
-        let after_ok = match after {
-            None => true,
-            Some('.') => text[i + needle.len() + 1..]
-                .chars()
-                .next()
-                .is_none_or(|c| !name_char(c)),
-            Some(c) => !name_char(c),
-        };
-        before_ok && after_ok
-    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
         "edit your last message (empty it to delete)",
     ),
     ("Ctrl-Up / Ctrl-Down", "previous / next sent message"),
-    ("Tab", "complete @user, /command, user arguments"),
+    ("Tab", "complete @user, :emoji:, /command, arguments"),
     (
         "Alt-Up / Alt-Down, Ctrl-P / Ctrl-N",
         "previous / next conversation",

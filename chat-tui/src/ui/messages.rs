@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 use super::markup::{self, Reader};
 use super::wrap::{str_width, truncate};
 use super::{bold, dim, name_color};
-use crate::state::{App, Conversation, History, Kind, mentions};
+use crate::state::{App, Conversation, History, Kind};
 use crate::time::day_label;
 
 const TIME_WIDTH: usize = 5;
@@ -54,7 +54,7 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
     for message in &conversation.messages {
         day_separator(&mut out, message.created_ms);
         let own = me.is_some_and(|me| message.author_id == Some(me.id));
-        let mentioned = !own && me.is_some_and(|me| mentions(&message.content, &me.username));
+        let mentioned = !own && message.calls_me;
         let name_style = if own {
             bold().fg(Color::White)
         } else if message.author_id.is_none() {

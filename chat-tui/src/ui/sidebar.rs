@@ -66,13 +66,15 @@ fn row(app: &App, conversation: &Conversation, width: usize) -> Line<'static> {
     };
     let title = app.title(conversation);
     let title = title.strip_prefix('#').unwrap_or(&title).to_owned();
-    let badge = match (conversation.unread, conversation.mentioned) {
-        (0, _) => String::new(),
-        (n, true) => format!("@{n}"),
-        (n, false) if n > 999 => "999+".to_owned(),
-        (n, false) => n.to_string(),
+    // Mentions outrank the plain count: `@2` says two unread messages call you.
+    let badge = match (conversation.unread, conversation.mentions) {
+        (0, 0) => String::new(),
+        (_, m) if m > 999 => "@999+".to_owned(),
+        (_, m) if m > 0 => format!("@{m}"),
+        (n, _) if n > 999 => "999+".to_owned(),
+        (n, _) => n.to_string(),
     };
-    let badge_style = if conversation.mentioned {
+    let badge_style = if conversation.mentions > 0 {
         Style::new()
             .fg(Color::Black)
             .bg(Color::Magenta)

@@ -11,7 +11,7 @@ use super::selection::select;
 use crate::effect::Effect;
 use crate::state::{
     App, Connection, Conversation, History, Kind, LoginField, Me, MemberEntry, Screen,
-    TYPING_TTL_MS, mentions,
+    TYPING_TTL_MS,
 };
 use crate::ui;
 
@@ -260,9 +260,6 @@ fn server_frame(app: &mut App, frame: ServerFrame, fx: &mut Vec<Effect>) {
         } => {
             if let Some(c) = app.conversation_mut(conversation_id) {
                 c.update_timeline(|t| t.apply_frame(&frame));
-                if c.unread == 0 {
-                    c.mentioned = false;
-                }
             }
         }
         ServerFrame::Error {
@@ -290,11 +287,6 @@ fn message_created(
     learn_author(app, message);
     let me = app.me.as_ref().map(|m| m.id);
     let own = message.author.as_ref().map(|a| a.id) == me && me.is_some();
-    let my_name = app
-        .me
-        .as_ref()
-        .map(|m| m.username.clone())
-        .unwrap_or_default();
     let added_rows = {
         let (width, _) = ui::message_pane_size(app);
         let mut probe = Conversation::new(conversation_id, Kind::Unknown, None);
@@ -321,13 +313,8 @@ fn message_created(
     // replay of a message known here, or deleted since, changes nothing else.
     c.update_timeline(|t| t.apply_frame(frame));
     if !known && c.timeline().find(message.id).is_some() {
-        if !own {
-            if mentions(message.content.as_str(), &my_name) {
-                c.mentioned = true;
-            }
-            if let Some(author) = &message.author {
-                c.typing.remove(&author.id);
-            }
+        if !own && let Some(author) = &message.author {
+            c.typing.remove(&author.id);
         }
         if c.scroll > 0 && c.messages.iter().any(|m| m.id == message.id) {
             // Keep the rows the reader is looking at in place.

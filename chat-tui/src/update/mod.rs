@@ -15,8 +15,7 @@
 //!   (conversation list, history pages, members, community, sends) and failures.
 //! - `frames.rs`: what the gateway reports: its connection's lifecycle and the server frames.
 //!
-//! Nothing under `crate::ui` imports from here; shared helpers such as
-//! [`crate::state::mentions`] live in [`crate::state`].
+//! Nothing under `crate::ui` imports from here; what both need lives in [`crate::state`].
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
@@ -31,8 +30,6 @@ mod network;
 mod scroll;
 mod selection;
 
-// `update::mentions` stays for its users; the function lives in `crate::state`.
-pub use crate::state::mentions;
 pub use selection::select;
 
 use keys::main_key;

@@ -189,15 +189,14 @@ fn conversations(
             visibility: lobby.visibility,
         };
         let mut c = take_old(lobby.id.into()).unwrap_or_else(|| {
-            let (read_seq, unread) = lobby
-                .membership
-                .as_ref()
-                .map_or((0, 0), |m| (m.read_seq, m.unread_count));
+            let (read_seq, unread, mentions) = lobby.membership.as_ref().map_or((0, 0, 0), |m| {
+                (m.read_seq, m.unread_count, m.unread_mention_count)
+            });
             listed(
                 lobby.id.into(),
                 ConversationKind::Lobby,
                 me,
-                (lobby.last_seq, read_seq, unread),
+                (lobby.last_seq, read_seq, unread, mentions),
             )
         });
         c.kind = kind;
@@ -211,7 +210,12 @@ fn conversations(
                 chat.id.into(),
                 ConversationKind::Chat,
                 me,
-                (chat.last_seq, chat.read_seq, chat.unread_count),
+                (
+                    chat.last_seq,
+                    chat.read_seq,
+                    chat.unread_count,
+                    chat.unread_mention_count,
+                ),
             )
         });
         c.kind = Kind::Chat {
@@ -232,12 +236,12 @@ fn conversations(
 }
 
 /// A conversation the REST list brought before `ready` did: its timeline starts from the
-/// list's counters (newest message seq, read cursor, unread count).
+/// list's counters (newest message seq, read cursor, unread and unread-mention counts).
 fn listed(
     id: ConversationId,
     kind: ConversationKind,
     me: Option<chat_core::v1::UserId>,
-    (last_message_seq, read_seq, unread_count): (u64, u64, u64),
+    (last_message_seq, read_seq, unread_count, unread_mention_count): (u64, u64, u64, u64),
 ) -> Conversation {
     let mut c = Conversation::new(id, Kind::Unknown, me);
     c.update_timeline(|t| {
@@ -248,8 +252,7 @@ fn listed(
             last_message_seq,
             read_seq,
             unread_count,
-            // The TUI does not show mention counts yet; the next state frame carries them.
-            unread_mention_count: 0,
+            unread_mention_count,
             online: Vec::new(),
         });
     });

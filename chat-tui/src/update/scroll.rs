@@ -92,5 +92,4 @@ pub(super) fn mark_read_if_visible(app: &mut App, fx: &mut Vec<Effect>) {
             seq: newest,
         });
     }
-    conversation.mentioned = false;
 }
