@@ -18,3 +18,8 @@ CREATE TABLE mentions (
 );
 CREATE INDEX mentions_unread ON mentions (user_id, conversation_id, seq);
 CREATE INDEX mentions_message ON mentions (message_id);
+
+-- Reaction and pin events name their message's seq too (so that a chat's reader who deleted
+-- history up to it gets no event about it); events written before this named none.
+UPDATE events SET message_seq = (SELECT m.seq FROM messages m WHERE m.id = events.message_id)
+WHERE message_seq IS NULL AND kind IN ('reaction.added', 'reaction.removed', 'message.pinned', 'message.unpinned');

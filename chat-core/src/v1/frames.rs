@@ -242,6 +242,8 @@ pub struct ReactionEvent {
     pub seq: u64,
     /// The message.
     pub message_id: MessageId,
+    /// Its seq (a chat's reader who deleted history up to it gets no event about it).
+    pub message_seq: u64,
     /// Who reacted (or took it back).
     pub user_id: UserId,
     /// The emoji.
@@ -259,6 +261,8 @@ pub struct PinEvent {
     pub seq: u64,
     /// The message.
     pub message_id: MessageId,
+    /// Its seq.
+    pub message_seq: u64,
     /// Who pinned or unpinned it.
     pub user_id: UserId,
     /// When.

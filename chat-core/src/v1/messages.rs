@@ -71,6 +71,17 @@ pub struct Message {
 }
 
 impl Message {
+    /// Shows the quoted message as deleted when its seq is at most `floor`: for a reader who
+    /// deleted a chat's history up to `floor`, what they deleted must not come back through
+    /// a reply.
+    pub fn hide_quote_up_to(&mut self, floor: u64) {
+        if let Some(reply) = &mut self.reply_to
+            && reply.seq <= floor
+        {
+            **reply = reply.hidden();
+        }
+    }
+
     /// Whether the message calls `user`: by name, or by `@here` / `@everyone`. A user's own
     /// messages never call them.
     pub fn mentions_user(&self, user: UserId) -> bool {
@@ -103,6 +114,8 @@ impl Broadcast {
 pub struct ReplyPreview {
     /// The answered message.
     pub id: MessageId,
+    /// Its seq, to jump to it.
+    pub seq: u64,
     /// Its author; `null` when that account is gone, or the message deleted.
     pub author: Option<Author>,
     /// The start of its current text (at most [`ReplyPreview::EXCERPT`] characters); empty
@@ -115,6 +128,18 @@ pub struct ReplyPreview {
 impl ReplyPreview {
     /// The longest excerpt, in characters.
     pub const EXCERPT: usize = 100;
+
+    /// The preview with nothing of the message shown, as for a deleted one: what a reader
+    /// sees of a message they may not read (below the history they deleted from a chat).
+    pub fn hidden(&self) -> Self {
+        Self {
+            id: self.id,
+            seq: self.seq,
+            author: None,
+            excerpt: String::new(),
+            deleted: true,
+        }
+    }
 
     /// The excerpt of `content`: its first [`ReplyPreview::EXCERPT`] characters, with `…` when
     /// cut.

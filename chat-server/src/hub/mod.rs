@@ -43,10 +43,51 @@ pub struct Event {
     pub departed: Option<UserId>,
     /// Whose membership this event starts, if it is a join.
     pub joined: Option<UserId>,
-    /// For message events: the message's seq (chats hide messages below a per-user floor).
-    pub message_seq: Option<u64>,
+    /// The message seqs the event shows (chats hide messages below a per-user floor).
+    pub shows: Shows,
     /// Whether the conversation ends for everyone (it was deleted).
     pub closes: bool,
+}
+
+/// Which messages a conversation event shows something of: a reader who deleted a chat's
+/// history up to a seq must see nothing of the messages up to it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shows {
+    /// The message the event is about: message, reaction and pin events.
+    pub message_seq: Option<u64>,
+    /// The message a new or edited reply quotes.
+    pub reply_seq: Option<u64>,
+}
+
+impl Shows {
+    /// What `frame` shows.
+    pub fn of(frame: &ServerFrame) -> Self {
+        match frame {
+            ServerFrame::MessageCreated { message, .. }
+            | ServerFrame::MessageUpdated { message, .. } => Self {
+                message_seq: Some(message.seq),
+                reply_seq: message.reply_to.as_ref().map(|r| r.seq),
+            },
+            ServerFrame::MessageDeleted { message_seq, .. } => Self {
+                message_seq: Some(*message_seq),
+                reply_seq: None,
+            },
+            ServerFrame::ReactionAdded(event) | ServerFrame::ReactionRemoved(event) => Self {
+                message_seq: Some(event.message_seq),
+                reply_seq: None,
+            },
+            ServerFrame::MessagePinned(event) | ServerFrame::MessageUnpinned(event) => Self {
+                message_seq: Some(event.message_seq),
+                reply_seq: None,
+            },
+            _ => Self::default(),
+        }
+    }
+
+    /// Whether a reader whose floor is `floor` may see all of it.
+    pub fn visible_above(&self, floor: u64) -> bool {
+        self.message_seq.is_none_or(|m| m > floor) && self.reply_seq.is_none_or(|r| r > floor)
+    }
 }
 
 /// What a connection's queue carries. Every variant is at most a pointer or an id: a queue's slots are
@@ -455,19 +496,13 @@ impl Hub {
             ServerFrame::MemberJoined { member, .. } => (None, Some(member.user.id)),
             _ => (None, None),
         };
-        let message_seq = match frame {
-            ServerFrame::MessageCreated { message, .. }
-            | ServerFrame::MessageUpdated { message, .. } => Some(message.seq),
-            ServerFrame::MessageDeleted { message_seq, .. } => Some(*message_seq),
-            _ => None,
-        };
         let item = Outbound::Event(Arc::new(Event {
             conversation,
             seq,
             text: serialize(frame),
             departed,
             joined,
-            message_seq,
+            shows: Shows::of(frame),
             closes: matches!(frame, ServerFrame::LobbyDeleted { .. }),
         }));
         let lagged: Vec<ConnId> = {

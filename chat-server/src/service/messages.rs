@@ -220,15 +220,14 @@ pub async fn history(
         (None, Some(after)) => Anchor::After(cursor_seq(after, "after").await?),
         (None, None) => Anchor::Latest,
     };
+    let floor = membership.floor_seq();
     let (mut items, more) = state
         .store
-        .history(
-            conversation,
-            anchor,
-            membership.floor_seq(),
-            query.limit.unwrap_or_default(),
-        )
+        .history(conversation, anchor, floor, query.limit.unwrap_or_default())
         .await?;
+    for message in &mut items {
+        message.hide_quote_up_to(floor);
+    }
     state
         .store
         .attach_reactions(&mut items, caller.user_id)

@@ -8,8 +8,8 @@
 //!   WebSocket and nodes) and publishes its conversation event after the commit.
 
 use chat_core::v1::{
-    ConversationId, Cursor, Emoji, MessageId, PageQuery, Pin, PinEvent, PinList, ReactionEvent,
-    ReactorPage, ServerFrame, Timestamp, ValidationError, ValidationErrorKind,
+    Cursor, Emoji, MessageId, PageQuery, Pin, PinEvent, PinList, ReactionEvent, ReactorPage,
+    ServerFrame, Timestamp, ValidationError, ValidationErrorKind,
 };
 
 use super::access::{self, Target};
@@ -56,19 +56,11 @@ pub async fn unreact(
     )
 }
 
-/// A committed change's conversation, event seq, count and time (ms); `None` when the change
-/// changed nothing. `full` is the refusal when the change would pass its limit.
-fn committed(
-    change: Change,
-    full: &'static str,
-) -> Result<Option<(ConversationId, u64, u32, i64)>, Error> {
+/// A committed change (always [`Change::Done`]); `None` when the change changed nothing.
+/// `full` is the refusal when the change would pass its limit.
+fn committed(change: Change, full: &'static str) -> Result<Option<Change>, Error> {
     match change {
-        Change::Done {
-            conversation,
-            event_seq,
-            count,
-            at,
-        } => Ok(Some((conversation, event_seq, count, at))),
+        done @ Change::Done { .. } => Ok(Some(done)),
         Change::Unchanged => Ok(None),
         Change::Full => Err(Error::Conflict(full)),
         Change::Gone => Err(Error::NotFound("message")),
@@ -84,11 +76,19 @@ fn publish_reaction(
     frame: fn(ReactionEvent) -> ServerFrame,
 ) -> Result<(), Error> {
     let full = "a message has at most 20 different reactions";
-    if let Some((conversation_id, seq, count, _)) = committed(change, full)? {
+    if let Some(Change::Done {
+        conversation,
+        message_seq,
+        event_seq,
+        count,
+        ..
+    }) = committed(change, full)?
+    {
         state.hub.publish(&frame(ReactionEvent {
-            conversation_id,
-            seq,
+            conversation_id: conversation,
+            seq: event_seq,
             message_id,
+            message_seq,
             user_id: caller.user_id,
             emoji,
             count,
@@ -169,11 +169,19 @@ fn publish_pin(
     frame: fn(PinEvent) -> ServerFrame,
 ) -> Result<(), Error> {
     let full = "a conversation has at most 50 pinned messages";
-    if let Some((conversation_id, seq, _, at)) = committed(change, full)? {
+    if let Some(Change::Done {
+        conversation,
+        message_seq,
+        event_seq,
+        at,
+        ..
+    }) = committed(change, full)?
+    {
         state.hub.publish(&frame(PinEvent {
-            conversation_id,
-            seq,
+            conversation_id: conversation,
+            seq: event_seq,
             message_id,
+            message_seq,
             user_id: caller.user_id,
             at: Timestamp::from_unix_millis(at)
                 .ok_or_else(|| Error::Internal("the clock is out of range".into()))?,
@@ -191,6 +199,9 @@ pub async fn pins(state: &AppState, caller: Caller, target: Target) -> Result<Pi
         .await?;
     let ids: Vec<MessageId> = pins.iter().map(|(id, ..)| *id).collect();
     let mut messages = state.store.messages_by_id(&ids).await?;
+    for message in &mut messages {
+        message.hide_quote_up_to(membership.floor_seq());
+    }
     state
         .store
         .attach_reactions(&mut messages, caller.user_id)

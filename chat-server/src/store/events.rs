@@ -70,7 +70,7 @@ pub struct NewEvent {
     pub kind: EventKind,
     /// The message, for message events.
     pub message_id: Option<MessageId>,
-    /// The message seq, for `message.deleted`.
+    /// The message seq, for message, reaction and pin events.
     pub message_seq: Option<u64>,
     /// The member, for member events.
     pub user_id: Option<UserId>,
@@ -368,6 +368,7 @@ impl EventRow {
                     conversation_id,
                     seq,
                     message_id: message_id.ok_or_else(|| missing("message"))?,
+                    message_seq: count(self.message_seq.unwrap_or(0)),
                     user_id: user_id.ok_or_else(|| missing("user"))?,
                     emoji: parse_text(self.emoji.ok_or_else(|| missing("emoji"))?)?,
                     count: u32::try_from(self.amount.unwrap_or(0)).unwrap_or(0),
@@ -383,6 +384,7 @@ impl EventRow {
                     conversation_id,
                     seq,
                     message_id: message_id.ok_or_else(|| missing("message"))?,
+                    message_seq: count(self.message_seq.unwrap_or(0)),
                     user_id: user_id.ok_or_else(|| missing("user"))?,
                     at: timestamp(self.created_at)?,
                 };

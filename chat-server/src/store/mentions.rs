@@ -162,12 +162,14 @@ impl Store {
             #[sqlx(flatten)]
             message: MessageRow,
             is_read: super::Flag,
+            floor: i64,
         }
         // `n.message_id < $2` with the largest id when there is no cursor: ids are
         // time-ordered text, and "~" sorts after every hex digit and dash.
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS},
-                CASE WHEN n.seq <= mb.read_seq THEN 1 ELSE 0 END AS is_read
+                CASE WHEN n.seq <= mb.read_seq THEN 1 ELSE 0 END AS is_read,
+                mb.cleared_seq AS floor
              FROM mentions n
              JOIN members mb ON mb.conversation_id = n.conversation_id AND mb.user_id = n.user_id
              JOIN messages m ON m.id = n.message_id
@@ -186,7 +188,11 @@ impl Store {
         let (rows, more) = super::split_page(rows, limit);
         let items = rows
             .into_iter()
-            .map(|row| Ok((row.message.into_message()?, row.is_read.into())))
+            .map(|row| {
+                let mut message = row.message.into_message()?;
+                message.hide_quote_up_to(super::count(row.floor));
+                Ok((message, row.is_read.into()))
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok((items, more))
     }

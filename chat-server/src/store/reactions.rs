@@ -23,6 +23,8 @@ pub enum Change {
     Done {
         /// The message's conversation.
         conversation: ConversationId,
+        /// The message's seq.
+        message_seq: u64,
         /// The event's seq.
         event_seq: u64,
         /// For reactions: how many users react with the emoji now.
@@ -38,13 +40,13 @@ pub enum Change {
     Gone,
 }
 
-/// The conversation of a message that is not deleted.
+/// The conversation and seq of a message that is not deleted.
 async fn live_conversation(
     conn: &mut AnyConnection,
     message: MessageId,
-) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT conversation_id FROM messages WHERE id = $1 AND deleted_at IS NULL",
+) -> Result<Option<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT conversation_id, seq FROM messages WHERE id = $1 AND deleted_at IS NULL",
     )
     .bind(message.to_string())
     .fetch_optional(&mut *conn)
@@ -70,15 +72,18 @@ async fn emoji_count(
 async fn record(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     conversation: &str,
+    message_seq: i64,
     mut event: NewEvent,
     count: u32,
     at: i64,
 ) -> Result<Change, StoreError> {
     event.at = Some(at);
+    event.message_seq = Some(super::count(message_seq));
     let event_seq = events::append(&mut tx, conversation, event).await?;
     tx.commit().await?;
     Ok(Change::Done {
         conversation: parse_id(conversation)?,
+        message_seq: super::count(message_seq),
         event_seq,
         count,
         at,
@@ -94,7 +99,7 @@ impl Store {
         emoji: &Emoji,
     ) -> Result<Change, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = live_conversation(&mut tx, message).await? else {
+        let Some((conversation, message_seq)) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
         };
         let inserted = sqlx::query(
@@ -128,7 +133,7 @@ impl Store {
             emoji.clone(),
             count,
         );
-        record(tx, &conversation, event, count, now_millis()).await
+        record(tx, &conversation, message_seq, event, count, now_millis()).await
     }
 
     /// Takes `user`'s `emoji` reaction off a message.
@@ -139,7 +144,7 @@ impl Store {
         emoji: &Emoji,
     ) -> Result<Change, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = live_conversation(&mut tx, message).await? else {
+        let Some((conversation, message_seq)) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
         };
         let removed = sqlx::query(
@@ -162,7 +167,7 @@ impl Store {
             emoji.clone(),
             count,
         );
-        record(tx, &conversation, event, count, now_millis()).await
+        record(tx, &conversation, message_seq, event, count, now_millis()).await
     }
 
     /// The reactions of these messages as `viewer` sees them, each message's in the order its
@@ -260,7 +265,7 @@ impl Store {
     pub async fn pin(&self, message: MessageId, by: UserId) -> Result<Change, StoreError> {
         let now = now_millis();
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = live_conversation(&mut tx, message).await? else {
+        let Some((conversation, message_seq)) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
         };
         let pinned = sqlx::query(
@@ -285,14 +290,14 @@ impl Store {
             return Ok(Change::Full);
         }
         let event = NewEvent::pin(EventKind::MessagePinned, message, by);
-        record(tx, &conversation, event, 0, now).await
+        record(tx, &conversation, message_seq, event, 0, now).await
     }
 
     /// Unpins a message.
     pub async fn unpin(&self, message: MessageId, by: UserId) -> Result<Change, StoreError> {
         let now = now_millis();
         let mut tx = self.begin_write().await?;
-        let Some(conversation) = live_conversation(&mut tx, message).await? else {
+        let Some((conversation, message_seq)) = live_conversation(&mut tx, message).await? else {
             return Ok(Change::Gone);
         };
         let unpinned = sqlx::query(
@@ -307,7 +312,7 @@ impl Store {
             return Ok(Change::Unchanged);
         }
         let event = NewEvent::pin(EventKind::MessageUnpinned, message, by);
-        record(tx, &conversation, event, 0, now).await
+        record(tx, &conversation, message_seq, event, 0, now).await
     }
 
     /// A conversation's pins, newest first, above `floor_seq`: (message id, who pinned, when).

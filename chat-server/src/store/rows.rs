@@ -50,7 +50,7 @@ macro_rules! message_columns {
         "m.id, m.conversation_id, m.seq, m.content, m.created_at, m.edited_at, m.pinned_at,
         m.mentioned, m.mention_flags,
         u.id AS author_id, u.username AS author_username, u.display_name AS author_display_name,
-        m.reply_to_id, r.content AS reply_content, r.deleted_at IS NOT NULL AS reply_deleted,
+        m.reply_to_id, r.seq AS reply_seq, r.content AS reply_content, r.deleted_at IS NOT NULL AS reply_deleted,
         ru.id AS reply_author_id, ru.username AS reply_author_username,
         ru.display_name AS reply_author_display_name"
     };
@@ -94,6 +94,7 @@ pub(super) struct MessageRow {
     author_username: Option<String>,
     author_display_name: Option<String>,
     reply_to_id: Option<String>,
+    reply_seq: Option<i64>,
     reply_content: Option<String>,
     reply_deleted: Option<super::Flag>,
     reply_author_id: Option<String>,
@@ -115,6 +116,7 @@ impl MessageRow {
                     self.reply_deleted.is_none_or(bool::from) || self.reply_content.is_none();
                 Some(Box::new(ReplyPreview {
                     id: parse_id(&id)?,
+                    seq: count(self.reply_seq.unwrap_or(0)),
                     author: if deleted {
                         None
                     } else {

@@ -105,7 +105,8 @@ pub enum Written {
     /// Not written: the author may not post there (not a member, a chat they deleted, a
     /// conversation of the other kind, or none at all). The caller finds out which.
     Refused,
-    /// Not written: `reply_to` is not a message of the conversation (or was deleted).
+    /// Not written: `reply_to` is not a message of the conversation that the author can
+    /// read (deleted, or below the history they deleted from a chat).
     BadReply,
 }
 
@@ -383,9 +384,12 @@ async fn write(
         if let Some(target) = post.reply_to
             && outcomes[i].is_none()
             && repeat_of[i].is_none()
-            && previews
-                .get(&target)
-                .is_none_or(|(conversation, _)| *conversation != post.conversation)
+            && previews.get(&target).is_none_or(|(conversation, preview)| {
+                // Nor to one below the history the author deleted from a chat: it is gone
+                // for them, and the preview would show it to the other side again.
+                *conversation != post.conversation
+                    || posters[i].is_some_and(|poster| preview.seq <= poster.floor)
+            })
         {
             outcomes[i] = Some(Ok(Written::BadReply));
         }
@@ -508,7 +512,7 @@ async fn reply_previews(
     targets.sort_unstable();
     targets.dedup();
     let sql = format!(
-        "SELECT m.id, m.conversation_id, m.content, u.id, u.username, u.display_name
+        "SELECT m.id, m.conversation_id, m.seq, m.content, u.id, u.username, u.display_name
          FROM messages m LEFT JOIN users u ON u.id = m.author_id
          WHERE m.deleted_at IS NULL AND m.id IN {}",
         placeholders(backend, 1, targets.len(), 1)
@@ -516,6 +520,7 @@ async fn reply_previews(
     type Row = (
         String,
         String,
+        i64,
         String,
         Option<String>,
         Option<String>,
@@ -526,13 +531,14 @@ async fn reply_previews(
         query = query.bind(target);
     }
     let mut previews = HashMap::new();
-    for (id, conversation, content, author_id, username, display_name) in
+    for (id, conversation, seq, content, author_id, username, display_name) in
         query.fetch_all(&mut *conn).await?
     {
         let id: MessageId = super::parse_id(&id)?;
         let author = super::rows::author(author_id, username, display_name)?;
         let preview = ReplyPreview {
             id,
+            seq: count(seq),
             author,
             excerpt: ReplyPreview::excerpt_of(&content),
             deleted: false,
@@ -548,6 +554,8 @@ struct Poster {
     chat: bool,
     /// The author has hidden (deleted) the chat.
     hidden: bool,
+    /// The author deleted the chat's history up to this message seq.
+    floor: u64,
     /// The author as messages show them.
     author: Author,
 }
@@ -568,19 +576,19 @@ async fn batch_members(
     pairs.sort_unstable();
     pairs.dedup();
     let sql = format!(
-        "SELECT m.conversation_id, m.user_id, c.kind, m.hidden, u.username, u.display_name
+        "SELECT m.conversation_id, m.user_id, c.kind, m.hidden, m.cleared_seq, u.username, u.display_name
          FROM members m JOIN conversations c ON c.id = m.conversation_id
          JOIN users u ON u.id = m.user_id
          WHERE (m.conversation_id, m.user_id) IN (VALUES {})",
         placeholders(backend, pairs.len(), 2, 1)
     );
-    type Row = (String, String, String, super::Flag, String, String);
+    type Row = (String, String, String, super::Flag, i64, String, String);
     let mut query = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
     for (conversation, author) in &pairs {
         query = query.bind(*conversation).bind(*author);
     }
     let mut members = HashMap::new();
-    for (conversation, user, kind, hidden, username, display_name) in
+    for (conversation, user, kind, hidden, floor, username, display_name) in
         query.fetch_all(&mut *conn).await?
     {
         let author = Author {
@@ -591,6 +599,7 @@ async fn batch_members(
         let poster = Poster {
             chat: kind == "chat",
             hidden: hidden.into(),
+            floor: count(floor),
             author,
         };
         members.insert((conversation, user), poster);

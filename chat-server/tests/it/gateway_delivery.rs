@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use chat_core::v1::{
-    CallSignal, ClientFrame, ConversationId, ErrorCode, Lobby, MessageContent, Nonce, ServerFrame,
-    UserId,
+    CallSignal, ClientFrame, ConversationId, ErrorCode, Lobby, Message, MessageContent, Nonce,
+    ServerFrame, UserId,
 };
 use serde_json::json;
 
@@ -230,7 +230,7 @@ async fn a_resent_nonce_returns_the_original_message_and_posts_nothing() {
     };
     assert_eq!(a, b);
     // The same nonce over REST also finds the original.
-    let again: chat_core::v1::Message = app
+    let again: Message = app
         .post(
             &format!("/api/v1/lobbies/{}/messages", lobby.id),
             &alice.token,
@@ -437,7 +437,7 @@ async fn edits_joins_and_leaves_share_one_rate_limit_over_rest_and_the_socket() 
     .await
     .assert_error(ErrorCode::RateLimited);
     // The edits that went through are the only ones stored.
-    let stored: chat_core::v1::Message = app
+    let stored: Message = app
         .get(
             &format!("/api/v1/lobbies/{}/messages/{}", lobby.id, message.id),
             &alice.token,
@@ -785,7 +785,7 @@ async fn deleting_a_chat_for_oneself_reaches_ones_other_connections_only() {
         }
     );
     // Bob still has the chat: his next message reaches him and brings it back for Alice.
-    let reply: chat_core::v1::Message = app
+    let reply: Message = app
         .post(
             &format!("/api/v1/chats/{chat}/messages"),
             &bob.token,
@@ -873,7 +873,7 @@ async fn a_resent_message_is_acked_even_after_the_rate_limit_is_spent() {
     let alice = app.register("alice").await;
     let lobby = app.create_lobby(&alice, "general", "public").await;
     let path = format!("/api/v1/lobbies/{}/messages", lobby.id);
-    let first: chat_core::v1::Message = app
+    let first: Message = app
         .post(&path, &alice.token, json!({"content": "one", "nonce": "a"}))
         .await
         .expect(201);
@@ -887,7 +887,7 @@ async fn a_resent_message_is_acked_even_after_the_rate_limit_is_spent() {
     )
     .await
     .assert_error(ErrorCode::RateLimited);
-    let again: chat_core::v1::Message = app
+    let again: Message = app
         .post(&path, &alice.token, json!({"content": "one", "nonce": "a"}))
         .await
         .expect(201);
@@ -1172,4 +1172,100 @@ async fn users_who_start_sharing_a_conversation_learn_each_others_presence_at_on
     app.say_to(&carol, &bob, "hi").await;
     bobs.until(online(carol.id)).await;
     carols.until(online(bob.id)).await;
+}
+
+#[tokio::test]
+async fn history_a_user_deleted_from_a_chat_does_not_come_back_through_replies_reactions_or_pins() {
+    let app = spawn_app().await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let old = app.say_to(&alice, &bob, "a secret from before").await;
+    let chat_id = old.conversation_id;
+    app.delete(&format!("/api/v1/chats/{chat_id}"), &bob.token)
+        .await
+        .assert_status(204);
+    // Bob cannot answer what he deleted.
+    let refused = app
+        .post(
+            &format!("/api/v1/users/{}/messages", alice.id),
+            &bob.token,
+            json!({"content": "re", "reply_to": old.id}),
+        )
+        .await;
+    let body = refused.assert_error(ErrorCode::ValidationFailed);
+    assert_eq!(body.error.details.expect("details")["field"], "reply_to");
+
+    // Alice answers it (she still sees it); the chat comes back for Bob from her answer on.
+    let mut ws = app.ws_live(&bob.token).await;
+    let reply: Message = app
+        .post(
+            &format!("/api/v1/users/{}/messages", bob.id),
+            &alice.token,
+            json!({"content": "about that", "reply_to": old.id}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        reply.reply_to.as_ref().expect("preview").excerpt,
+        "a secret from before"
+    );
+    // Alice reacts to and pins the old message, then says something after.
+    app.put(
+        &format!("/api/v1/messages/{}/reactions/%F0%9F%91%8D", old.id),
+        &alice.token,
+        None,
+    )
+    .await
+    .assert_status(204);
+    app.put(
+        &format!("/api/v1/messages/{}/pin", old.id),
+        &alice.token,
+        None,
+    )
+    .await
+    .assert_status(204);
+    app.say_to(&alice, &bob, "after").await;
+    let (_, before) = ws
+        .until(|f| matches!(f, ServerFrame::MessageCreated { message, .. } if message.content.as_str() == "after"))
+        .await;
+    let live: Vec<String> = before
+        .iter()
+        .map(|f| serde_json::to_string(f).expect("encodes"))
+        .collect();
+    for text in &live {
+        assert!(!text.contains("secret"), "leaked live: {text}");
+        assert!(
+            !text.contains("reaction.") && !text.contains("message.pinned"),
+            "{text}"
+        );
+    }
+    let quoted = before
+        .iter()
+        .find_map(|f| match f {
+            ServerFrame::MessageCreated { message, .. } if message.id == reply.id => {
+                message.reply_to.clone()
+            }
+            _ => None,
+        })
+        .expect("the reply arrived");
+    assert!(quoted.deleted && quoted.excerpt.is_empty() && quoted.author.is_none());
+
+    // Neither history, nor a resume from the start, shows it.
+    let page: chat_core::v1::MessagePage = app
+        .get(&format!("/api/v1/chats/{chat_id}/messages"), &bob.token)
+        .await
+        .expect(200);
+    let history = serde_json::to_string(&page).expect("encodes");
+    assert!(!history.contains("secret"), "leaked in history: {history}");
+    let (mut fresh, _) = app.ws(&bob.token).await;
+    let mut cursors = chat_core::v1::Cursors::new();
+    cursors.insert(chat_id, 0);
+    for frame in fresh.resume(cursors).await {
+        let text = serde_json::to_string(&frame).expect("encodes");
+        assert!(!text.contains("secret"), "leaked on resume: {text}");
+        assert!(
+            !text.contains("reaction.") && !text.contains("message.pinned"),
+            "{text}"
+        );
+    }
 }

@@ -156,6 +156,7 @@ fn reaction(
         conversation_id: message.conversation_id,
         seq: event,
         message_id: message.id,
+        message_seq: message.seq,
         user_id: who,
         emoji: chat_core::v1::Emoji::parse(emoji).expect("an emoji"),
         count,
@@ -212,6 +213,7 @@ fn pin_events_set_and_clear_the_pin() {
             conversation_id: conversation(),
             seq,
             message_id: m1.id,
+            message_seq: m1.seq,
             user_id: user(2),
             at: at(50),
         };

@@ -115,6 +115,7 @@ fn replies_reactions_and_pins() {
     let mut reply = message(general(), 5, bob(), "yes, after the review", NOW);
     reply.reply_to = Some(Box::new(chat_core::v1::ReplyPreview {
         id: original.id,
+        seq: original.seq,
         author: original.author.clone(),
         excerpt: "ship it on friday?".into(),
         deleted: false,
@@ -134,6 +135,7 @@ fn replies_reactions_and_pins() {
                 conversation_id: general(),
                 seq,
                 message_id: original.id,
+                message_seq: original.seq,
                 user_id: who,
                 emoji: chat_core::v1::Emoji::parse(":+1:").expect("emoji"),
                 count,
@@ -146,6 +148,7 @@ fn replies_reactions_and_pins() {
             conversation_id: general(),
             seq: 8,
             message_id: original.id,
+            message_seq: original.seq,
             user_id: alice(),
             at: original.created_at,
         }),

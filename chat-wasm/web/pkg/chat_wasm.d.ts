@@ -42,7 +42,7 @@ export interface MemberPage { items: Member[]; next_cursor: string | null; }
 /** A message's author (null once the account is deleted). */
 export interface Author { id: Id; username: string; display_name: string; }
 /** What a reply shows of the message it answers, as that message is now. */
-export interface ReplyPreview { id: Id; author: Author | null; excerpt: string; deleted: boolean; }
+export interface ReplyPreview { id: Id; seq: number; author: Author | null; excerpt: string; deleted: boolean; }
 /** One emoji's reactions to a message; `me`: the user is one of them. */
 export interface Reaction { emoji: string; count: number; me: boolean; }
 /** A message; `seq` numbers the messages of its conversation without gaps. `reply_to`,
@@ -104,8 +104,8 @@ export type ChatEvent =
 | { type: "typing"; conversation_id: Id; user_id: Id; typing: boolean }
 | { type: "presence"; user_id: Id; online: boolean }
 | { type: "read"; conversation_id: Id; seq: number }
-| { type: "reaction.added" | "reaction.removed"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; emoji: string; count: number }
-| { type: "message.pinned" | "message.unpinned"; conversation_id: Id; seq: number; message_id: Id; user_id: Id; at: Timestamp }
+| { type: "reaction.added" | "reaction.removed"; conversation_id: Id; seq: number; message_id: Id; message_seq: number; user_id: Id; emoji: string; count: number }
+| { type: "message.pinned" | "message.unpinned"; conversation_id: Id; seq: number; message_id: Id; message_seq: number; user_id: Id; at: Timestamp }
 | { type: "reconnecting"; attempt: number; delay_ms: number; reason: string }
 | { type: "closed"; code: string; reason: string }
 | ServerFrame;

@@ -7,7 +7,7 @@ use chat_core::v1::{ConversationId, Cursors, ServerFrame, SessionId, UserId, clo
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::{End, Position, Session, internal};
-use crate::hub::Outbound;
+use crate::hub::{Outbound, Shows};
 use crate::store::conversations::{ConversationKind, MemberState};
 
 impl Session {
@@ -160,21 +160,21 @@ impl Session {
             let Some((_, seq)) = frame.conversation_seq() else {
                 continue;
             };
-            let message_seq = message_seq_of(&frame);
-            self.apply(conversation, seq, message_seq, Delivery::Frame(&frame))
+            let shows = Shows::of(&frame);
+            self.apply(conversation, seq, shows, Delivery::Frame(&frame))
                 .await?;
         }
         Ok(())
     }
 
     /// Handles one event of a conversation at the connection's position: joins and
-    /// departures of the user switch delivery on and off, and messages below a chat's floor
-    /// go out without content.
+    /// departures of the user switch delivery on and off, and what lies below a chat's floor
+    /// is not shown (see [`Delivery::redacted`]).
     pub(super) async fn apply(
         &mut self,
         conversation: ConversationId,
         seq: u64,
-        message_seq: Option<u64>,
+        shows: Shows,
         event: Delivery<'_>,
     ) -> Result<(), End> {
         let me = self.me();
@@ -186,7 +186,8 @@ impl Session {
             position.member = true;
         }
         let deliver = position.member;
-        let redact = message_seq.is_some_and(|m| m <= position.floor);
+        let floor = position.floor;
+        let redact = !shows.visible_above(floor);
         position.seq = seq;
         if departed {
             position.member = false;
@@ -195,7 +196,7 @@ impl Session {
             return Ok(());
         }
         match (redact, event) {
-            (true, event) => match event.redacted(conversation, seq) {
+            (true, event) => match event.redacted(conversation, seq, floor) {
                 Some(frame) => self.send(&frame).await,
                 None => Ok(()),
             },
@@ -309,7 +310,7 @@ impl Session {
         self.apply(
             conversation,
             event.seq,
-            event.message_seq,
+            event.shows,
             Delivery::Shared(&event),
         )
         .await
@@ -342,31 +343,60 @@ impl Delivery<'_> {
         }
     }
 
-    /// The content-free form of a message event, for messages the user deleted a chat over.
-    pub(super) fn redacted(&self, conversation: ConversationId, seq: u64) -> Option<ServerFrame> {
+    /// The event as a reader with floor `floor` may see it: a message at or below the floor
+    /// becomes its deletion, a quote of one shows as of a deleted message, and reactions to
+    /// or pins of one are not sent at all.
+    pub(super) fn redacted(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+        floor: u64,
+    ) -> Option<ServerFrame> {
         let frame: ServerFrame = match self {
             Delivery::Frame(frame) => (*frame).clone(),
             Delivery::Shared(event) => serde_json::from_str(event.text.as_str()).ok()?,
         };
         match frame {
             ServerFrame::MessageCreated { message, .. }
-            | ServerFrame::MessageUpdated { message, .. } => Some(ServerFrame::MessageDeleted {
-                conversation_id: conversation,
+            | ServerFrame::MessageUpdated { message, .. }
+                if message.seq <= floor =>
+            {
+                Some(ServerFrame::MessageDeleted {
+                    conversation_id: conversation,
+                    seq,
+                    message_id: message.id,
+                    message_seq: message.seq,
+                })
+            }
+            ServerFrame::MessageCreated {
+                conversation_id,
                 seq,
-                message_id: message.id,
-                message_seq: message.seq,
-            }),
+                mut message,
+            } => {
+                message.hide_quote_up_to(floor);
+                Some(ServerFrame::MessageCreated {
+                    conversation_id,
+                    seq,
+                    message,
+                })
+            }
+            ServerFrame::MessageUpdated {
+                conversation_id,
+                seq,
+                mut message,
+            } => {
+                message.hide_quote_up_to(floor);
+                Some(ServerFrame::MessageUpdated {
+                    conversation_id,
+                    seq,
+                    message,
+                })
+            }
+            ServerFrame::ReactionAdded(_)
+            | ServerFrame::ReactionRemoved(_)
+            | ServerFrame::MessagePinned(_)
+            | ServerFrame::MessageUnpinned(_) => None,
             other => Some(other),
         }
-    }
-}
-
-/// The message seq a message event is about.
-fn message_seq_of(frame: &ServerFrame) -> Option<u64> {
-    match frame {
-        ServerFrame::MessageCreated { message, .. }
-        | ServerFrame::MessageUpdated { message, .. } => Some(message.seq),
-        ServerFrame::MessageDeleted { message_seq, .. } => Some(*message_seq),
-        _ => None,
     }
 }
