@@ -313,10 +313,15 @@ impl Builder {
             BlockKind::Quote => parent.blocks.push(Block::Quote {
                 blocks: done.blocks,
             }),
-            BlockKind::List(start) => parent.blocks.push(Block::List {
-                start,
-                items: done.items,
-            }),
+            BlockKind::List(start) => {
+                let mut items = done.items;
+                // Items too deep to open left their blocks on the list itself: they stay,
+                // as one more item, rather than vanish.
+                if !done.blocks.is_empty() {
+                    items.push(done.blocks);
+                }
+                parent.blocks.push(Block::List { start, items });
+            }
             BlockKind::Item => {
                 if matches!(parent.kind, BlockKind::List(_)) {
                     parent.items.push(done.blocks);

@@ -267,6 +267,8 @@ pub struct Msg {
     /// Whether it calls the user: names them, or `@here` / `@everyone` (the server's
     /// resolution, not a guess from the text).
     pub calls_me: bool,
+    /// Whether its `@here` / `@everyone` calls anyone (a member's `@everyone` does not).
+    pub broadcast: bool,
 }
 
 /// An own message not yet acknowledged.
@@ -460,6 +462,7 @@ impl Msg {
                 .collect(),
             pinned: message.pinned_at.is_some(),
             calls_me: false,
+            broadcast: message.broadcast.is_some(),
         }
     }
 
@@ -478,6 +481,7 @@ impl Msg {
             reactions: Vec::new(),
             pinned: false,
             calls_me: false,
+            broadcast: false,
         }
     }
 }

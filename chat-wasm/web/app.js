@@ -840,6 +840,8 @@ function appendInlines(parent, inlines, message) {
         link.href = inline.url;
         link.target = "_blank";
         link.rel = "noopener noreferrer nofollow";
+        // Link text may name another address than it opens: the real one shows on hover.
+        link.title = inline.url;
         appendInlines(link, inline.inlines, message);
         parent.append(link);
         break;

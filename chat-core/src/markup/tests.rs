@@ -227,6 +227,17 @@ fn hostile_nesting_is_flattened_and_keeps_the_text() {
 }
 
 #[test]
+fn text_past_the_depth_cap_is_kept_not_dropped() {
+    // A quote, then nested lists: the deepest items are past the cap, their text is not.
+    for depth in 3..12 {
+        let source = format!("> {}secret @bob", "- ".repeat(depth));
+        let doc = Document::parse(&source);
+        assert_eq!(doc.plain_text(), "secret @bob", "at {depth}: {doc:?}");
+        assert_eq!(doc.mentions().len(), 1, "at {depth}");
+    }
+}
+
+#[test]
 fn the_tree_serializes_with_stable_tags() {
     let doc = Document::parse("*hi* @bob\n```sh\nls\n```");
     let json = serde_json::to_value(&doc).expect("serializes");

@@ -80,6 +80,15 @@ pub async fn provision(
 }
 
 async fn create_account(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, Error> {
+    if request.username.as_str().ends_with(['.', '-']) {
+        // `@bob.` ends a sentence after `@bob`: a name ending so could never be mentioned.
+        return Err(Error::Validation(chat_core::v1::ValidationError {
+            field: "username",
+            kind: chat_core::v1::ValidationErrorKind::Malformed(
+                "must not end with `.` or `-` (a mention of it would read as the end of a sentence)",
+            ),
+        }));
+    }
     if request.username.is_mention_keyword() {
         // `@here` and `@everyone` must always mean everyone, never one person.
         return Err(Error::Validation(chat_core::v1::ValidationError {

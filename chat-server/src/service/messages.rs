@@ -293,7 +293,7 @@ pub async fn edit(
     content: MessageContent,
 ) -> Result<Message, Error> {
     super::limits::take_action(state, caller.user_id).await?;
-    let (meta, _) = visible(state, caller, id).await?;
+    let (meta, membership) = visible(state, caller, id).await?;
     if meta.author_id != Some(caller.user_id) {
         return Err(Error::Forbidden("only the author can edit a message"));
     }
@@ -309,6 +309,8 @@ pub async fn edit(
         seq,
         message: message.clone(),
     });
+    let mut message = message;
+    message.hide_quote_up_to(membership.floor_seq());
     Ok(message)
 }
 

@@ -442,7 +442,8 @@ impl Store {
     }
 
     /// Gives the messages of replayed `message.created` and `message.updated` frames what the
-    /// event row's join leaves out (reply previews, pins): one read for the whole page.
+    /// event row's join leaves out (reply previews, pins, mentions): one read for the whole
+    /// page.
     async fn complete_messages(&self, frames: &mut [ServerFrame]) -> Result<(), StoreError> {
         let mut ids: Vec<MessageId> = frames
             .iter()
@@ -470,6 +471,8 @@ impl Store {
             {
                 message.reply_to.clone_from(&now.reply_to);
                 message.pinned_at = now.pinned_at;
+                message.mentions.clone_from(&now.mentions);
+                message.broadcast = now.broadcast;
             }
         }
         Ok(())

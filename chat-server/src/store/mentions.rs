@@ -9,10 +9,10 @@ use chat_core::v1::{Broadcast, ConversationId, MessageId, PageLimit, UserId, Use
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::rows::{MESSAGE_COLUMNS, MESSAGE_JOINS, MessageRow};
-use super::sql::placeholders;
+use super::sql::{mark, placeholders};
 use super::{Backend, Store, StoreError, parse_id};
 
-/// Rows per insert statement: 4 values each, far below both databases' parameter limits.
+/// Users per insert statement: far below both databases' parameter limits.
 const ROWS_PER_INSERT: usize = 1000;
 
 /// Whom a message calls, resolved.
@@ -44,32 +44,34 @@ impl Mentions {
     }
 }
 
-/// A message's inbox rows: `(user, message, conversation, seq)`.
-pub(super) struct InboxRow<'a> {
-    pub(super) user: String,
-    pub(super) message: &'a str,
-    pub(super) conversation: &'a str,
-    pub(super) seq: i64,
-}
-
-/// Inserts inbox rows, a thousand per statement.
+/// Puts a message into the inboxes of `users`, a thousand per statement. Users whose
+/// account was deleted since the mentions were resolved are skipped (a mention resolved just
+/// before its user left must not fail the post).
 pub(super) async fn insert_inbox(
     conn: &mut AnyConnection,
     backend: Backend,
-    rows: &[InboxRow<'_>],
+    message: &str,
+    conversation: &str,
+    seq: i64,
+    users: &[UserId],
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO mentions (user_id, message_id, conversation_id, seq) VALUES {}",
-            placeholders(backend, chunk.len(), 4, 1)
+    for chunk in users.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO mentions (user_id, message_id, conversation_id, seq) SELECT id, ",
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for row in chunk {
-            query = query
-                .bind(&row.user)
-                .bind(row.message)
-                .bind(row.conversation)
-                .bind(row.seq);
+        mark(&mut sql, backend, 1);
+        sql.push_str(", ");
+        mark(&mut sql, backend, 2);
+        sql.push_str(", ");
+        mark(&mut sql, backend, 3);
+        sql.push_str(" FROM users WHERE id IN ");
+        sql.push_str(&placeholders(backend, 1, chunk.len(), 4));
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(message)
+            .bind(conversation)
+            .bind(seq);
+        for user in chunk {
+            query = query.bind(user.to_string());
         }
         query.execute(&mut *conn).await?;
     }
@@ -96,17 +98,7 @@ pub(super) async fn replace(
         .bind(message)
         .execute(&mut *conn)
         .await?;
-    let rows: Vec<InboxRow<'_>> = mentions
-        .inbox
-        .iter()
-        .map(|user| InboxRow {
-            user: user.to_string(),
-            message,
-            conversation,
-            seq,
-        })
-        .collect();
-    insert_inbox(conn, backend, &rows).await
+    insert_inbox(conn, backend, message, conversation, seq, &mentions.inbox).await
 }
 
 impl Store {

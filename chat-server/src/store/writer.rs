@@ -28,7 +28,7 @@ use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::events::EventKind;
-use super::mentions::{InboxRow, insert_inbox};
+use super::mentions::insert_inbox;
 use super::sql::{mark, placeholders};
 use super::{
     Backend, StoreError, begin_write_on, count, new_id, now_millis, parse_text, timestamp,
@@ -677,18 +677,13 @@ async fn insert_rows(
     }
     query.execute(&mut *conn).await?;
 
-    let inbox: Vec<InboxRow<'_>> = placed
-        .iter()
-        .flat_map(|post| {
-            items[post.item].mentions.inbox.iter().map(|user| InboxRow {
-                user: user.to_string(),
-                message: &post.id,
-                conversation: &post.conversation,
-                seq: post.seq,
-            })
-        })
-        .collect();
-    insert_inbox(conn, backend, &inbox).await?;
+    // One statement per message that calls anyone (most call nobody).
+    for post in placed {
+        let inbox = &items[post.item].mentions.inbox;
+        if !inbox.is_empty() {
+            insert_inbox(conn, backend, &post.id, &post.conversation, post.seq, inbox).await?;
+        }
+    }
 
     let sql = format!(
         "INSERT INTO events (conversation_id, seq, kind, message_id, message_seq, created_at) VALUES {}",

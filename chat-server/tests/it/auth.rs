@@ -95,6 +95,11 @@ async fn invalid_registrations_name_the_field() {
             json!({"username": "all", "password": "correct horse"}),
             "username",
         ),
+        // `@bob.` is bob at the end of a sentence: a name may not end so.
+        (
+            json!({"username": "bob.", "password": "correct horse"}),
+            "username",
+        ),
     ];
     for (body, field) in cases {
         let reply = app

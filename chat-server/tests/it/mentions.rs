@@ -145,7 +145,7 @@ async fn here_calls_who_is_online_and_everyone_only_from_admins() {
     assert_eq!(lobby_mentions(&app, &carol, &lobby).await, 1);
 
     // `ready` carries the count per conversation.
-    let (_, ready) = app.ws(&carol.token).await;
+    let (mut carol_ws, ready) = app.ws(&carol.token).await;
     let ServerFrame::Ready { conversations, .. } = ready else {
         panic!("{ready:?}")
     };
@@ -154,6 +154,22 @@ async fn here_calls_who_is_online_and_everyone_only_from_admins() {
         .find(|c| c.conversation_id == lobby.id.into())
         .expect("the lobby");
     assert_eq!(state.unread_mention_count, 1);
+    // A resume replays the messages as stored, mentions included.
+    let mut cursors = chat_core::v1::Cursors::new();
+    cursors.insert(lobby.id.into(), 0);
+    let replayed = carol_ws
+        .resume(cursors)
+        .await
+        .into_iter()
+        .find_map(|f| match f {
+            ServerFrame::MessageCreated { message, .. } if message.id == from_admin.id => {
+                Some(message)
+            }
+            _ => None,
+        })
+        .expect("replayed");
+    assert_eq!(replayed.broadcast, Some(Broadcast::Everyone));
+    assert!(replayed.mentions_user(carol.id));
 }
 
 /// Adds `n` accounts straight into the database as members of `lobby` (registering a

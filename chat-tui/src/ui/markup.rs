@@ -36,6 +36,9 @@ pub struct Reader<'a> {
     /// The reader's username, if mentions of them should stand out (none for their own
     /// messages, which never notify them).
     pub username: Option<&'a str>,
+    /// Whether the message's `@here` / `@everyone` is a real one (the server's `broadcast`):
+    /// a member's `@everyone` is plain text and calls nobody.
+    pub broadcast: bool,
 }
 
 impl Reader<'_> {
@@ -45,7 +48,7 @@ impl Reader<'_> {
         };
         match mention {
             Mention::User { username } => username.as_str().eq_ignore_ascii_case(me),
-            Mention::Here | Mention::Everyone => true,
+            Mention::Here | Mention::Everyone => self.broadcast,
         }
     }
 }
@@ -252,6 +255,7 @@ mod tests {
 
     const ME: Reader<'static> = Reader {
         username: Some("alice"),
+        broadcast: true,
     };
 
     fn lines(content: &str, width: usize) -> Vec<Line<'static>> {
@@ -368,7 +372,14 @@ mod tests {
             assert_eq!(style.fg, Some(Color::Yellow));
         }
         // Without a reader (my own message), nothing calls anyone.
-        let own = render(&Document::parse("@alice"), 30, Reader { username: None });
+        let own = render(
+            &Document::parse("@alice"),
+            30,
+            Reader {
+                username: None,
+                broadcast: false,
+            },
+        );
         assert_eq!(own[0].spans[0].style.fg, None);
     }
 

@@ -74,6 +74,7 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
             // My own messages never call me, so only others' mentions of me stand out.
             let reader = Reader {
                 username: me.filter(|_| !own).map(|me| me.username.as_str()),
+                broadcast: message.broadcast,
             };
             let mut body = markup::render(&Document::parse(&message.content), text_width, reader);
             if mentioned {
@@ -135,7 +136,10 @@ pub fn rows(app: &App, conversation: &Conversation, width: u16) -> Vec<Line<'sta
         let mut body = markup::render(
             &Document::parse(&pending.content),
             text_width,
-            Reader { username: None },
+            Reader {
+                username: None,
+                broadcast: false,
+            },
         );
         restyle(&mut body, |style| style.patch(dim()));
         push_message(

@@ -185,7 +185,17 @@ fn formatted_messages() {
             ServerFrame::MessageCreated {
                 conversation_id: general(),
                 seq,
-                message: message(general(), seq, who, text, at),
+                message: {
+                    // As the server resolves them: bob names alice, and may call @here.
+                    let mut m = message(general(), seq, who, text, at);
+                    if text.contains("@alice") {
+                        m.mentions = vec![alice()];
+                    }
+                    if text.contains("@here") {
+                        m.broadcast = Some(chat_core::v1::Broadcast::Here);
+                    }
+                    m
+                },
             },
         );
     }
