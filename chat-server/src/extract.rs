@@ -117,6 +117,36 @@ impl EndpointArgRegister for Caller {
     }
 }
 
+/// The caller when the request carries a token, for routes that also answer anonymous
+/// callers (a lobby's icon: anyone's for a public lobby, members' for a private one). A token
+/// that is sent must be valid.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<'ex> Extractible<'ex> for MaybeCaller {
+    fn metadata() -> &'static Metadata {
+        static METADATA: Metadata = Metadata::new("");
+        &METADATA
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, Error> {
+        let state = state_from(depot)?;
+        match bearer_token(req) {
+            Some(token) => Ok(Self(Some(sessions::authenticate(&state, token).await?))),
+            None => Ok(Self(None)),
+        }
+    }
+}
+
+impl EndpointArgRegister for MaybeCaller {
+    /// Optional authentication in OpenAPI's terms: no requirement, or a bearer token.
+    fn register(_: &mut Components, operation: &mut Operation, _: &str) {
+        let securities = operation.securities.get_or_insert_with(Vec::new);
+        securities.push(SecurityRequirement::default());
+        securities.push(SecurityRequirement::new("bearer", Vec::<String>::new()));
+    }
+}
+
 impl<'ex> Extractible<'ex> for ClientApp {
     fn metadata() -> &'static Metadata {
         static METADATA: Metadata = Metadata::new("");

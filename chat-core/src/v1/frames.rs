@@ -192,7 +192,7 @@ pub enum ClientFrame {
         /// The lobby or chat.
         conversation_id: ConversationId,
         /// The message seq read up to (`5` or `5.0`).
-        #[serde(deserialize_with = "super::integral::u64")]
+        #[serde(deserialize_with = "super::integral::seq")]
         seq: u64,
     },
     /// Joins a public lobby; answered by `ack`.

@@ -39,6 +39,22 @@ pub(crate) fn u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::
     deserializer.deserialize_any(Integral)
 }
 
+/// The largest seq a client may name: 2^53 − 1, the largest integer every JSON reader holds
+/// exactly (a conversation would need a million messages a second for 285 years to pass it).
+pub(crate) const MAX_SEQ: u64 = (1 << 53) - 1;
+
+/// Deserializes a seq: [`u64`] up to [`MAX_SEQ`].
+pub(crate) fn seq<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let n = u64(deserializer)?;
+    if n > MAX_SEQ {
+        return Err(de::Error::invalid_value(
+            de::Unexpected::Unsigned(n),
+            &"a seq of at most 2^53 - 1",
+        ));
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, serde::Deserialize)]
@@ -60,5 +76,18 @@ mod tests {
         for bad in ["719.5", "-1", "-1.0", "1e20", "\"7\"", "null", "true"] {
             assert!(parse(&format!(r#"{{"seq": {bad}}}"#)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn seqs_stop_where_json_numbers_stop_being_exact() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Read {
+            #[serde(deserialize_with = "super::seq")]
+            seq: u64,
+        }
+        let read = |json: &str| serde_json::from_str::<Read>(json).map(|r| r.seq).ok();
+        assert_eq!(read(r#"{"seq": 9007199254740991}"#), Some(super::MAX_SEQ));
+        assert_eq!(read(r#"{"seq": 9007199254740992}"#), None);
+        assert_eq!(read(r#"{"seq": 2.27e20}"#), None);
     }
 }

@@ -212,8 +212,10 @@ pub struct MessagePage {
 #[cfg_attr(feature = "openapi", derive(salvo_oapi::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarkReadRequest {
-    /// The message seq read up to (`5` or `5.0`).
-    #[serde(deserialize_with = "super::integral::u64")]
+    /// The message seq read up to (`5` or `5.0`; seqs stay below 2^53, where JSON numbers are
+    /// exact everywhere).
+    #[cfg_attr(feature = "openapi", salvo(schema(maximum = 9007199254740991)))]
+    #[serde(deserialize_with = "super::integral::seq")]
     pub seq: u64,
 }
 

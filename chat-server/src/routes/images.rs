@@ -14,10 +14,9 @@ use salvo::prelude::*;
 use super::NoContent;
 use crate::auth::caller::Caller;
 use crate::error::Error;
-use crate::extract::{PathId, State, bearer_token, read_body, state_from};
+use crate::extract::{MaybeCaller, PathId, State, read_body, state_from};
 use crate::images::MAX_UPLOAD_BYTES;
 use crate::service::images;
-use crate::service::sessions::authenticate;
 
 /// A stored PNG, with validators for caching.
 pub struct Png {
@@ -193,12 +192,8 @@ pub(super) async fn remove_icon(
 pub(super) async fn get_icon(
     state: State,
     lobby_id: PathId<LobbyId>,
-    req: &mut Request,
+    caller: MaybeCaller,
 ) -> Result<Png, Error> {
-    let caller = match bearer_token(req) {
-        Some(token) => Some(authenticate(&state, token).await?),
-        None => None,
-    };
-    let (bytes, public) = images::icon(&state, caller, lobby_id.0).await?;
+    let (bytes, public) = images::icon(&state, caller.0, lobby_id.0).await?;
     Ok(Png { bytes, public })
 }
