@@ -352,16 +352,28 @@ async fn huge_negative_and_fractional_numbers_are_refused() {
         assert_eq!(reply.status.as_u16(), code.http_status(), "{body}");
         reply.assert_error(*code);
     }
-    // The largest seq is accepted (clamped to the newest message), and nothing else moved it.
+    // The largest seq (2^53 - 1, exact in every JSON reader) is accepted (clamped to the
+    // newest message); one more is refused, and nothing else moved the cursor.
     let reply = raw_post(
         &app,
         &path,
         &alice.token,
         Some("application/json"),
-        br#"{"seq": 18446744073709551615}"#.to_vec(),
+        br#"{"seq": 9007199254740991}"#.to_vec(),
     )
     .await;
     assert!(reply.status.is_success(), "{}", reply.status);
+    for past in ["9007199254740992", "18446744073709551615"] {
+        let reply = raw_post(
+            &app,
+            &path,
+            &alice.token,
+            Some("application/json"),
+            format!(r#"{{"seq": {past}}}"#).into_bytes(),
+        )
+        .await;
+        reply.assert_error(ErrorCode::ValidationFailed);
+    }
     // JSON Schema's integers include integral floats, and so does the server.
     let reply = raw_post(
         &app,
